@@ -1,0 +1,48 @@
+# Sapa — the two set-up commands are `make run` and `make test`; the rest are for developers.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install run worker test lint format bench clean messages
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-c requirements/constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/sapa run --host $(HOST) --port $(PORT)
+
+worker: $(STAMP)
+	$(BIN)/sapa worker
+
+test: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	SAPA_VAR_DIR=$$(mktemp -d) $(BIN)/sapa makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/tickets_list.py
+
+messages: $(STAMP)
+	cd src/sapa && ../../$(BIN)/sapa makemessages --locale id --ignore 'demo/*' && ../../$(BIN)/sapa compilemessages --locale id
+
+clean:
+	rm -rf $(VENV) var .coverage htmlcov

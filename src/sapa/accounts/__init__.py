@@ -1,0 +1,1 @@
+"""Accounts: agents and their roles, teams, skills, capacity, and API tokens."""

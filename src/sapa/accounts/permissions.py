@@ -1,0 +1,47 @@
+"""What each role may do. Actions call `require()`; the API maps the error to 403.
+
+Seeing an object is a separate matter, decided by the `access_*` queries: an object the
+actor may not see is reported as missing, never as forbidden.
+"""
+
+from enum import StrEnum
+
+from sapa.accounts.models import Agent, Role
+from sapa.core.actors import Actor
+from sapa.core.exceptions import PermissionDenied
+
+
+class Permission(StrEnum):
+    REPLY = "tickets.reply"
+    UPDATE_TICKET = "tickets.update"
+    ASSIGN_OTHERS = "tickets.assign_others"
+    MERGE_CUSTOMERS = "customers.merge"
+    RECEIVE_INBOUND = "inbound.write"
+    WRITE_ORDERS = "orders.write"
+    MANAGE_TOKENS = "tokens.manage"
+
+
+_AGENT = {Permission.REPLY, Permission.UPDATE_TICKET}
+_SUPERVISOR = _AGENT | {Permission.ASSIGN_OTHERS, Permission.MERGE_CUSTOMERS}
+_ADMIN = set(Permission)
+
+ROLE_PERMISSIONS: dict[str, set[Permission]] = {
+    Role.AGENT: _AGENT,
+    Role.SUPERVISOR: _SUPERVISOR,
+    Role.ADMIN: _ADMIN,
+}
+
+
+def has_permission(agent: Agent, permission: Permission) -> bool:
+    if not agent.is_active:
+        return False
+    return agent.is_superuser or permission in ROLE_PERMISSIONS.get(agent.role, set())
+
+
+def require(actor: Actor, permission: Permission) -> None:
+    """Raise PermissionDenied unless `actor` may do `permission`.
+
+    Actors without an agent (system, bot, customer) act on Sapa's own behalf and are allowed.
+    """
+    if actor.agent is not None and not has_permission(actor.agent, permission):
+        raise PermissionDenied()

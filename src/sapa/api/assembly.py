@@ -1,0 +1,27 @@
+"""The v1 API object: routers of every domain, token auth, OpenAPI at /api/v1/openapi.json."""
+
+from ninja import NinjaAPI
+
+from sapa.api.auth import BearerToken
+from sapa.api.errors import register_error_handlers
+from sapa.commerce.api import router as commerce_router
+from sapa.conversations.api import router as conversations_router
+from sapa.customers.api import router as customers_router
+
+api = NinjaAPI(
+    title="Sapa API",
+    version="1",
+    description=(
+        "Omnichannel customer service: inbound messages from any channel, tickets, customers "
+        "with their cross-channel timeline, and the shop's orders. Authenticate with "
+        "`Authorization: Bearer <token>` (create one with `sapa token create --user U`)."
+    ),
+    auth=BearerToken(),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+register_error_handlers(api)
+api.add_router("", conversations_router)
+api.add_router("/customers", customers_router)
+api.add_router("/orders", commerce_router)

@@ -1,0 +1,26 @@
+"""Bearer-token authentication for the API."""
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+
+from sapa.accounts.actions import touch_api_token
+from sapa.accounts.models import Agent
+from sapa.accounts.queries import find_token
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer sapa_...`: the request acts as the token's agent."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Agent | None:
+        found = find_token(token.strip())
+        if found is None:
+            return None
+        touch_api_token(found)
+        return found.agent
+
+
+def request_agent(request: HttpRequest) -> Agent:
+    """The authenticated agent of an API request (ninja stores it as request.auth)."""
+    agent = request.auth  # type: ignore[attr-defined]
+    assert isinstance(agent, Agent)
+    return agent

@@ -1,0 +1,22 @@
+"""What every channel adapter provides."""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from sapa.channels.messages import DeliveryResult, OutboundMessage
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    can_send: bool = True
+    supports_html: bool = False
+    supports_attachments: bool = False
+    # Seconds after the customer's last message during which free-form replies are allowed
+    # (WhatsApp: 24 h); None when the channel has no such window.
+    reply_window_seconds: int | None = None
+
+
+class ChannelAdapter(Protocol):
+    capabilities: Capabilities
+
+    def deliver(self, message: OutboundMessage) -> DeliveryResult: ...

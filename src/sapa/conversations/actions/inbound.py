@@ -1,0 +1,249 @@
+"""The inbound road: every channel's message enters Sapa through `receive_inbound`."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sapa.channels.messages import InboundMessage, InboundResult
+from sapa.conversations.attachment_files import StoredFile, store_file
+from sapa.conversations.html import html_to_text, sanitise_html
+from sapa.conversations.models import (
+    Attachment,
+    AuthorKind,
+    Direction,
+    Message,
+    Ticket,
+    TicketStatus,
+)
+from sapa.conversations.numbering import next_ticket_number
+from sapa.core.actions import PendingEvent, pending_event, record_events
+from sapa.core.actors import Actor
+from sapa.core.exceptions import InvalidInput
+from sapa.customers.actions import resolve_customer
+from sapa.customers.models import Customer
+
+logger = logging.getLogger(__name__)
+
+# Integrity errors from a concurrent transaction creating the same identity or message are
+# resolved by trying again: the second time, the row is there to be found.
+MAX_ATTEMPTS = 3
+SUBJECT_FROM_TEXT_CHARS = 80
+
+
+def receive_inbound(message: InboundMessage) -> InboundResult:
+    """Store one inbound message: customer, ticket, message, attachments and events.
+
+    Idempotent on (channel, external_id): a message seen before returns its original ids
+    with created=False and writes nothing. Otherwise, in one transaction: resolve the customer
+    by identity; thread into a ticket (explicit ticket_id, then in_reply_to, then the
+    customer's latest non-closed ticket on the channel whose last message is within
+    SAPA_THREAD_WINDOW_HOURS, else a new ticket; a closed ticket gets a follow-up); store the
+    message and attachments; reopen a pending or solved ticket. Raises InvalidInput for an
+    unknown ticket_id.
+    """
+    duplicate = _find_duplicate(message)
+    if duplicate is not None:
+        return duplicate
+    stored = [
+        store_file(a.content, filename=a.filename, content_type=a.content_type)
+        for a in message.attachments
+    ]
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                return _receive(message, stored)
+        except IntegrityError:
+            duplicate = _find_duplicate(message)
+            if duplicate is not None:
+                return duplicate
+            if attempt == MAX_ATTEMPTS:
+                raise
+            logger.info("inbound %s/%s raced, retrying", message.channel, message.external_id)
+    raise AssertionError("unreachable")
+
+
+def _find_duplicate(message: InboundMessage) -> InboundResult | None:
+    found = (
+        Message.objects.filter(channel=message.channel, external_id=message.external_id)
+        .values_list("pk", "ticket_id", "ticket__number", "ticket__customer_id")
+        .first()
+    )
+    if found is None:
+        return None
+    message_id, ticket_id, ticket_number, customer_id = found
+    return InboundResult(
+        ticket_id=ticket_id,
+        ticket_number=ticket_number,
+        message_id=message_id,
+        customer_id=customer_id,
+        created=False,
+    )
+
+
+def _receive(message: InboundMessage, stored: list[StoredFile]) -> InboundResult:
+    actor = Actor.customer(label=message.addresses[0].value)
+    customer, customer_created = resolve_customer(
+        message.addresses, name=message.sender_name, actor=actor
+    )
+    if not customer_created:
+        # Serialises two messages of one customer, so they cannot open two tickets.
+        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    now = timezone.now()
+    events: list[PendingEvent] = []
+    ticket = _thread(message, customer, now=now, events=events)
+
+    html = sanitise_html(message.html)
+    text = message.text or html_to_text(html)
+    stored_message = Message.objects.create(
+        ticket=ticket,
+        direction=Direction.INBOUND,
+        channel=message.channel,
+        author_kind=AuthorKind.CUSTOMER,
+        author_customer=customer,
+        text=text,
+        html=html,
+        external_id=message.external_id,
+        sent_at=message.sent_at or now,
+        created_at=now,
+    )
+    if stored:
+        Attachment.objects.bulk_create(
+            Attachment(
+                message=stored_message,
+                file=f.path,
+                filename=f.filename,
+                content_type=f.content_type,
+                size_bytes=f.size_bytes,
+                sha256=f.sha256,
+            )
+            for f in stored
+        )
+    events.append(
+        pending_event(
+            "message.received",
+            ticket,
+            after={"message_id": stored_message.pk, "channel": message.channel},
+        )
+    )
+    record_events(actor, events)
+    return InboundResult(
+        ticket_id=ticket.pk,
+        ticket_number=ticket.number,
+        message_id=stored_message.pk,
+        customer_id=customer.pk,
+        created=True,
+    )
+
+
+def _thread(
+    message: InboundMessage, customer: Customer, *, now: datetime, events: list[PendingEvent]
+) -> Ticket:
+    """The ticket this message belongs to, updated for its arrival (or a new one)."""
+    ticket = _explicit_ticket(message) or _replied_ticket(message) or _recent_ticket(
+        message, customer, now=now
+    )
+    if ticket is None or ticket.status == TicketStatus.CLOSED:
+        return _open_ticket(message, customer, now=now, follow_up_of=ticket, events=events)
+
+    updates = {"last_customer_message_at": now, "last_message_at": now, "last_activity_at": now}
+    if ticket.status in (TicketStatus.PENDING, TicketStatus.SOLVED):
+        events.append(
+            pending_event(
+                "ticket.reopened",
+                ticket,
+                before={"status": ticket.status},
+                after={"status": TicketStatus.OPEN},
+            )
+        )
+        updates.update(status=TicketStatus.OPEN, solved_at=None)
+    for field, value in updates.items():
+        setattr(ticket, field, value)
+    ticket.save(update_fields=[*updates, "updated_at"])
+    return ticket
+
+
+def _explicit_ticket(message: InboundMessage) -> Ticket | None:
+    if message.ticket_id is None:
+        return None
+    ticket = Ticket.objects.select_for_update().filter(pk=message.ticket_id).first()
+    if ticket is None:
+        raise InvalidInput(_("No ticket has this id."), loc=["body", "ticket_id"])
+    return ticket
+
+
+def _replied_ticket(message: InboundMessage) -> Ticket | None:
+    if not message.in_reply_to:
+        return None
+    candidates = list(
+        Message.objects.filter(external_id=message.in_reply_to).values_list("channel", "ticket_id")[
+            :10
+        ]
+    )
+    same_channel = [ticket_id for channel, ticket_id in candidates if channel == message.channel]
+    any_channel = [ticket_id for _channel, ticket_id in candidates]
+    ticket_id = (same_channel or any_channel or [None])[0]
+    if ticket_id is None:
+        return None
+    return Ticket.objects.select_for_update().get(pk=ticket_id)
+
+
+def _recent_ticket(message: InboundMessage, customer: Customer, *, now: datetime) -> Ticket | None:
+    window = timedelta(hours=settings.SAPA_THREAD_WINDOW_HOURS)
+    return (
+        Ticket.objects.select_for_update()
+        .filter(
+            customer=customer,
+            origin_channel=message.channel,
+            last_message_at__gte=now - window,
+        )
+        .exclude(status=TicketStatus.CLOSED)
+        .order_by("-last_message_at")
+        .first()
+    )
+
+
+def _open_ticket(
+    message: InboundMessage,
+    customer: Customer,
+    *,
+    now: datetime,
+    follow_up_of: Ticket | None,
+    events: list[PendingEvent],
+) -> Ticket:
+    text = message.text or html_to_text(sanitise_html(message.html))
+    subject = message.subject.strip() or _first_line(text)
+    ticket = Ticket.objects.create(
+        number=next_ticket_number(),
+        subject=subject[:300],
+        origin_channel=message.channel,
+        customer=customer,
+        follow_up_of=follow_up_of,
+        created_at=now,
+        last_customer_message_at=now,
+        last_message_at=now,
+        last_activity_at=now,
+    )
+    events.append(
+        pending_event(
+            "ticket.created",
+            ticket,
+            after={
+                "number": ticket.number,
+                "channel": message.channel,
+                "customer_id": customer.pk,
+                "follow_up_of": follow_up_of.pk if follow_up_of else None,
+            },
+        )
+    )
+    return ticket
+
+
+def _first_line(text: str) -> str:
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if len(line) <= SUBJECT_FROM_TEXT_CHARS:
+        return line
+    return line[: SUBJECT_FROM_TEXT_CHARS - 1].rsplit(" ", 1)[0] + "…"

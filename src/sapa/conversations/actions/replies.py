@@ -1,0 +1,196 @@
+"""Agents (and the bot) writing on a ticket: replies to the customer and internal notes."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sapa.accounts.permissions import Permission, require
+from sapa.channels.kinds import REPLY_ADDRESS_KINDS
+from sapa.channels.registry import capabilities
+from sapa.conversations.actions.locking import lock_ticket
+from sapa.conversations.actions.ticket_state import apply_status
+from sapa.conversations.exceptions import (
+    ChannelCannotSend,
+    NoAddressForChannel,
+    OutsideReplyWindow,
+    TicketClosed,
+)
+from sapa.conversations.html import html_to_text, sanitise_html
+from sapa.conversations.models import (
+    AuthorKind,
+    DeliveryStatus,
+    Direction,
+    Message,
+    OutboxItem,
+    Ticket,
+    TicketStatus,
+)
+from sapa.core.actions import PendingEvent, pending_event, record_events
+from sapa.core.actors import Actor
+from sapa.core.exceptions import InvalidInput
+from sapa.core.models import ActorKind
+from sapa.customers.models import Identity
+
+_AUTHOR_KIND = {
+    ActorKind.AGENT: AuthorKind.AGENT,
+    ActorKind.INTEGRATION: AuthorKind.AGENT,
+    ActorKind.BOT: AuthorKind.BOT,
+    ActorKind.SYSTEM: AuthorKind.SYSTEM,
+}
+
+
+def reply(
+    ticket: Ticket,
+    *,
+    text: str,
+    actor: Actor,
+    channel: str | None = None,
+    html: str = "",
+    status_after: TicketStatus | None = None,
+) -> Message:
+    """Send `text` to the ticket's customer and optionally set the ticket's status.
+
+    Goes out on `channel`, by default the channel of the customer's latest message that can
+    carry a reply. Writes the message and its outbox item in one transaction; the delivery
+    task is enqueued on commit. Raises PermissionDenied, TicketClosed, ChannelCannotSend,
+    NoAddressForChannel, OutsideReplyWindow, InvalidInput.
+    """
+    require(actor, Permission.REPLY)
+    text = _checked_text(text, html)
+    with transaction.atomic():
+        ticket = lock_ticket(ticket)
+        if ticket.status == TicketStatus.CLOSED:
+            raise TicketClosed()
+        channel = channel or _default_reply_channel(ticket)
+        if not capabilities(channel).can_send:
+            raise ChannelCannotSend()
+        _check_reply_window(ticket, channel)
+        to_address = _reply_address(ticket, channel)
+        now = timezone.now()
+        message = Message.objects.create(
+            ticket=ticket,
+            direction=Direction.OUTBOUND,
+            channel=channel,
+            author_kind=_AUTHOR_KIND.get(actor.kind, AuthorKind.SYSTEM),
+            author_agent=actor.agent,
+            text=text,
+            html=sanitise_html(html) if capabilities(channel).supports_html else "",
+            to_address=to_address,
+            delivery_status=DeliveryStatus.QUEUED,
+            created_at=now,
+        )
+        outbox = OutboxItem.objects.create(message=message, channel=channel, next_attempt_at=now)
+        events: list[PendingEvent] = [
+            pending_event(
+                "message.replied",
+                ticket,
+                after={"message_id": message.pk, "channel": channel, "to": to_address},
+            )
+        ]
+        updates: dict[str, object] = {"last_message_at": now, "last_activity_at": now}
+        if ticket.first_response_at is None and actor.kind != ActorKind.SYSTEM:
+            updates["first_response_at"] = now
+        for field, value in updates.items():
+            setattr(ticket, field, value)
+        target = status_after or (TicketStatus.OPEN if ticket.status == TicketStatus.NEW else None)
+        status_fields = apply_status(ticket, target, now=now, events=events) if target else []
+        ticket.save(update_fields=[*updates, *status_fields, "updated_at"])
+        record_events(actor, events)
+        transaction.on_commit(lambda: _enqueue_delivery(outbox.pk))
+    return message
+
+
+def _enqueue_delivery(outbox_id: int) -> None:
+    from sapa.conversations.tasks import deliver_outbox_item
+
+    deliver_outbox_item(outbox_id)
+
+
+def add_note(ticket: Ticket, *, text: str, actor: Actor, html: str = "") -> Message:
+    """Add an internal note (never sent to the customer). Raises PermissionDenied,
+    InvalidInput."""
+    require(actor, Permission.REPLY)
+    text = _checked_text(text, html)
+    with transaction.atomic():
+        ticket = lock_ticket(ticket)
+        now = timezone.now()
+        note = Message.objects.create(
+            ticket=ticket,
+            direction=Direction.NOTE,
+            channel="",
+            author_kind=_AUTHOR_KIND.get(actor.kind, AuthorKind.SYSTEM),
+            author_agent=actor.agent,
+            text=text,
+            html=sanitise_html(html),
+            created_at=now,
+        )
+        ticket.last_activity_at = now
+        ticket.save(update_fields=["last_activity_at", "updated_at"])
+        record_events(actor, [pending_event("note.added", ticket, after={"message_id": note.pk})])
+    return note
+
+
+def _checked_text(text: str, html: str) -> str:
+    text = text.strip() or html_to_text(sanitise_html(html))
+    if not text:
+        raise InvalidInput(_("Write something before sending."), loc=["body", "text"])
+    if len(text) > settings.SAPA_MAX_MESSAGE_CHARS:
+        raise InvalidInput(
+            _("The text is longer than %(limit)d characters.")
+            % {"limit": settings.SAPA_MAX_MESSAGE_CHARS},
+            loc=["body", "text"],
+        )
+    return text
+
+
+def _default_reply_channel(ticket: Ticket) -> str:
+    recent_channels = (
+        Message.objects.filter(ticket=ticket, direction=Direction.INBOUND)
+        .order_by("-created_at", "-id")
+        .values_list("channel", flat=True)[:20]
+    )
+    for channel in dict.fromkeys([*recent_channels, ticket.origin_channel]):
+        if capabilities(channel).can_send and _find_address(ticket, channel):
+            return channel
+    for identity in ticket.customer.identities.order_by("created_at"):
+        for channel, kinds in REPLY_ADDRESS_KINDS.items():
+            if identity.kind in kinds and capabilities(channel).can_send:
+                return channel
+    raise NoAddressForChannel(_("The customer has no address that a reply can be sent to."))
+
+
+def _find_address(ticket: Ticket, channel: str) -> str | None:
+    kinds = REPLY_ADDRESS_KINDS.get(channel, ())
+    identities = {
+        i.kind: i.value
+        for i in Identity.objects.filter(customer_id=ticket.customer_id, kind__in=kinds).order_by(
+            "-created_at"
+        )
+    }
+    return next((identities[kind] for kind in kinds if kind in identities), None)
+
+
+def _reply_address(ticket: Ticket, channel: str) -> str:
+    address = _find_address(ticket, channel)
+    if address is None:
+        raise NoAddressForChannel()
+    return address
+
+
+def _check_reply_window(ticket: Ticket, channel: str) -> None:
+    window_seconds = capabilities(channel).reply_window_seconds
+    if window_seconds is None:
+        return
+    last_inbound = (
+        Message.objects.filter(
+            ticket__customer_id=ticket.customer_id, channel=channel, direction=Direction.INBOUND
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last_inbound is None or timezone.now() - last_inbound > timedelta(seconds=window_seconds):
+        raise OutsideReplyWindow()

@@ -1,0 +1,47 @@
+"""Storing attachment bytes: content-addressed, so the same file sent twice is kept once.
+
+Files are written before the database transaction that references them; a file whose
+transaction rolled back is an orphan that takes space but is never shown.
+"""
+
+import hashlib
+import mimetypes
+import re
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+_UNSAFE = re.compile(r"[^\w.\-]+")
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    path: str
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+
+
+def safe_filename(filename: str) -> str:
+    """The name without directories or odd characters, never empty, at most 200 characters."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = _UNSAFE.sub("_", base).strip("._") or "attachment"
+    return cleaned[-200:]
+
+
+def store_file(content: bytes, *, filename: str, content_type: str) -> StoredFile:
+    digest = hashlib.sha256(content).hexdigest()
+    name = safe_filename(filename)
+    path = f"attachments/{digest[:2]}/{digest}/{name}"
+    if not default_storage.exists(path):
+        path = default_storage.save(path, ContentFile(content))
+    guessed = content_type.strip() or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return StoredFile(
+        path=path,
+        filename=filename[:255] or name,
+        content_type=guessed[:255],
+        size_bytes=len(content),
+        sha256=digest,
+    )

@@ -1,0 +1,2 @@
+"""Core: the audit trail (Event), tags, counters, actors, errors and configuration helpers
+that every other domain builds on."""

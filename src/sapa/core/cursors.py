@@ -1,0 +1,56 @@
+"""Opaque keyset-pagination cursors: the sort key of the last item on a page.
+
+A cursor is base64 of a small JSON list. It is not signed: it only says where to continue,
+and every query still applies the caller's visibility rules.
+"""
+
+import base64
+import binascii
+import json
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from sapa.core.exceptions import InvalidInput
+
+_BAD_CURSOR = _("This cursor is not valid; start again from the first page.")
+
+
+def invalid_cursor() -> InvalidInput:
+    return InvalidInput(_BAD_CURSOR, loc=["query", "cursor"])
+
+
+def encode_cursor(*values: Any) -> str:
+    plain = [value.isoformat() if isinstance(value, datetime) else value for value in values]
+    return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(raw: str, *, shape: tuple[type, ...]) -> list[Any]:
+    """Decode `raw` into values of the types in `shape` (datetime, int or str).
+
+    Raises InvalidInput (loc query.cursor) for anything that is not a cursor of that shape.
+    """
+    try:
+        values = json.loads(base64.urlsafe_b64decode(raw.encode() + b"=" * (-len(raw) % 4)))
+    except (ValueError, binascii.Error, UnicodeError) as error:
+        raise invalid_cursor() from error
+    if not isinstance(values, list) or len(values) != len(shape):
+        raise invalid_cursor()
+    decoded: list[Any] = []
+    for value, kind in zip(values, shape, strict=True):
+        try:
+            if kind is datetime:
+                parsed = datetime.fromisoformat(value)
+                if parsed.tzinfo is None:
+                    raise ValueError("naive datetime")
+                decoded.append(parsed)
+            elif kind is int and isinstance(value, int) and not isinstance(value, bool):
+                decoded.append(value)
+            elif kind is str and isinstance(value, str):
+                decoded.append(value)
+            else:
+                raise ValueError("wrong type")
+        except (TypeError, ValueError) as error:
+            raise invalid_cursor() from error
+    return decoded

@@ -1,0 +1,77 @@
+"""`sapa run`: everything on one machine — migrate, first-start demo and admin, then web + API
+(uvicorn) and the worker (a child process), until Ctrl-C."""
+
+import os
+import signal
+import subprocess
+import sys
+from typing import Any
+
+import uvicorn
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from sapa.accounts.models import Agent
+from sapa.accounts.provisioning import create_first_admin
+
+
+class Command(BaseCommand):
+    help = "Serve web, API and worker on one machine (migrates; loads the demo on first start)."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("SAPA_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("SAPA_PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+        parser.add_argument("--no-worker", action="store_true", help="do not start the worker")
+        parser.add_argument("--no-demo", action="store_true", help="do not load the demo data")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("check", fail_level="ERROR")
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if not Agent.objects.exists():
+            self._first_start(load_demo=not options["no_demo"])
+        worker = None if options["no_worker"] else self._start_worker()
+        url = f"http://{options['host']}:{options['port']}"
+        self.stdout.write(self.style.SUCCESS(f"Sapa is serving on {url} (Ctrl-C stops)"))
+        try:
+            uvicorn.run(
+                "sapa.asgi:application",
+                host=options["host"],
+                port=options["port"],
+                workers=options["workers"],
+                lifespan="off",
+                log_level="warning",
+                access_log=False,
+            )
+        finally:
+            if worker is not None:
+                self._stop_worker(worker)
+
+    def _first_start(self, *, load_demo: bool) -> None:
+        if load_demo:
+            call_command("demo")
+        username, password = create_first_admin()
+        line = "-" * 60
+        self.stdout.write(
+            f"{line}\n"
+            f"  Admin login (shown once): {settings.SAPA_BASE_URL}/admin/\n"
+            f"  username: {username}\n"
+            f"  password: {password}\n"
+            f"  Forgot it? `sapa createadmin --reset` makes a new one.\n"
+            f"{line}"
+        )
+
+    def _start_worker(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen([sys.executable, "-m", "sapa", "worker"])  # noqa: S603
+
+    def _stop_worker(self, worker: subprocess.Popen[bytes]) -> None:
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGINT)
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()

@@ -1,0 +1,94 @@
+"""API endpoints: customers, their cross-channel timeline, and merging duplicates."""
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import HttpRequest
+from ninja import Router
+
+from sapa.accounts.models import Agent
+from sapa.api.auth import request_agent
+from sapa.api.schemas import ErrorOut, Page
+from sapa.core.actors import Actor
+from sapa.core.exceptions import InvalidInput
+from sapa.customers.actions import merge_customers
+from sapa.customers.models import Customer, MergeSuggestion, MergeSuggestionStatus
+from sapa.customers.queries import access_customer, customer_figures, list_customers
+from sapa.customers.schemas import CustomerDetailOut, CustomerOut, MergeIn, TimelineItemOut
+from sapa.customers.timeline import customer_timeline
+
+router = Router(tags=["customers"])
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def _check_limit(limit: int) -> None:
+    if not 1 <= limit <= 200:
+        raise InvalidInput("limit is between 1 and 200.", loc=["query", "limit"])
+
+
+def _detail(agent: Agent, customer: Customer) -> dict[str, object]:
+    figures = customer_figures(agent, customer)
+    suggestions = MergeSuggestion.objects.filter(
+        Q(customer=customer) | Q(other=customer), status=MergeSuggestionStatus.OPEN
+    ).order_by("-created_at")[:20]
+    data = CustomerOut.from_orm(customer).dict()
+    data.update(
+        notes=customer.notes,
+        open_ticket_count=figures.open_ticket_count,
+        ticket_count=figures.ticket_count,
+        orders={
+            "count": figures.order_count,
+            "last_order_at": figures.last_order_at,
+            "totals": [t.__dict__ for t in figures.totals],
+        },
+        merge_suggestions=[
+            {
+                "id": s.pk,
+                "other_customer_id": s.other_id if s.customer_id == customer.pk else s.customer_id,
+                "reason": s.reason,
+                "created_at": s.created_at,
+            }
+            for s in suggestions
+        ],
+    )
+    return data
+
+
+@router.get("", response={200: Page[CustomerOut], **ERRORS})
+def customer_list(
+    request: HttpRequest, q: str = "", cursor: str | None = None, limit: int = settings.SAPA_PAGE_SIZE
+) -> dict[str, object]:
+    """Customers whose name or any address (email, phone, handle) matches `q`, newest first."""
+    _check_limit(limit)
+    items, next_cursor = list_customers(q, cursor=cursor, limit=limit)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get("/{customer_id}", response={200: CustomerDetailOut, **ERRORS})
+def customer_detail(request: HttpRequest, customer_id: int) -> dict[str, object]:
+    """The customer with identities, stage, ticket counts, order totals and merge suggestions.
+    A merged customer's old id answers with the customer it was merged into."""
+    agent = request_agent(request)
+    return _detail(agent, access_customer(agent, customer_id))
+
+
+@router.get("/{customer_id}/timeline", response={200: Page[TimelineItemOut], **ERRORS})
+def customer_history(
+    request: HttpRequest, customer_id: int, cursor: str | None = None, limit: int = settings.SAPA_PAGE_SIZE
+) -> dict[str, object]:
+    """Everything that happened with this customer on every channel, newest first: messages,
+    tickets, orders and shipment tracking events."""
+    _check_limit(limit)
+    agent = request_agent(request)
+    customer = access_customer(agent, customer_id)
+    items, next_cursor = customer_timeline(agent, customer, cursor=cursor, limit=limit)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.post("/merge", response={200: CustomerDetailOut, **ERRORS})
+def customer_merge(request: HttpRequest, payload: MergeIn) -> dict[str, object]:
+    """Merge `source_id` into `target_id` (supervisors and admins)."""
+    agent = request_agent(request)
+    source = access_customer(agent, payload.source_id)
+    target = access_customer(agent, payload.target_id)
+    merged = merge_customers(source, into=target, actor=Actor.for_agent(agent))
+    return _detail(agent, access_customer(agent, merged.pk))

@@ -1,0 +1,195 @@
+"""Django settings for Sapa.
+
+How configuration works: every value an operator may change comes from an environment
+variable, read here once through the typed helpers in `sapa.core.environment`, with a safe
+default for the embedded single-machine mode (SQLite and a SQLite task queue under ./var/).
+Setting DATABASE_URL to a postgres:// URL and REDIS_URL switches to the scaled-out shape
+(PostgreSQL, Redis channel layer and Redis task queue); nothing else changes. Tunables that
+code reads at call time (limits, windows) are plain settings so that tests can use
+`override_settings`. See docs/configuration.md for the full list.
+"""
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from sapa.core.environment import env_bool, env_int, env_list, env_str
+from sapa.core.secret_key import load_or_create_secret_key
+
+SRC_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(env_str("SAPA_VAR_DIR", "var")).resolve()
+
+SECRET_KEY = load_or_create_secret_key(VAR_DIR)
+DEBUG = env_bool("SAPA_DEBUG", False)
+
+SAPA_BASE_URL = env_str("SAPA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+_base_host = urlsplit(SAPA_BASE_URL).hostname or "127.0.0.1"
+ALLOWED_HOSTS = env_list("SAPA_ALLOWED_HOSTS", [_base_host, "127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = [SAPA_BASE_URL]
+if SAPA_BASE_URL.startswith("https://"):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
+    "ninja",
+    "sapa.core",
+    "sapa.accounts",
+    "sapa.customers",
+    "sapa.channels",
+    "sapa.conversations",
+    "sapa.commerce",
+    "sapa.demo",
+    "sapa.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "sapa.urls"
+ASGI_APPLICATION = "sapa.asgi.application"
+WSGI_APPLICATION = "sapa.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sapa.sqlite3'}")
+_database = dj_database_url.parse(DATABASE_URL)
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    _database["OPTIONS"] = {
+        # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on the busy
+        # timeout instead of failing with "database is locked" when upgrading a read lock.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+    }
+    _database["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+elif _database["ENGINE"] == "django.db.backends.postgresql":
+    _database.setdefault("OPTIONS", {})
+    if env_bool("SAPA_DB_POOL", True):
+        # Django's psycopg pool: under ASGI each request runs in a fresh thread, so without
+        # a pool every request would open a new PostgreSQL connection.
+        _database["CONN_MAX_AGE"] = 0
+        _database["OPTIONS"]["pool"] = {
+            "min_size": env_int("SAPA_DB_POOL_MIN", 2, minimum=0),
+            "max_size": env_int("SAPA_DB_POOL_MAX", 20, minimum=1),
+            "timeout": 10,
+        }
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Queue, cache and realtime ----------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL", "")
+HUEY = {
+    "name": "sapa",
+    "immediate": False,
+    "consumer": {"workers": env_int("SAPA_WORKER_THREADS", 2, minimum=1), "worker_type": "thread"},
+}
+if REDIS_URL:
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "queue.sqlite3")})
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Auth -------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.Agent"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+# --- Language and time ------------------------------------------------------------------
+LANGUAGE_CODE = env_str("SAPA_LANGUAGE", "id")
+LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+TIME_ZONE = env_str("TIME_ZONE", "Asia/Jakarta")
+USE_I18N = True
+USE_TZ = True
+
+# --- Files ------------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env_str("SAPA_MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# Request bodies above this are refused with a clear error before any parsing.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SAPA_MAX_REQUEST_BYTES", 25 * 1024 * 1024, minimum=1024)
+
+# --- Sapa tunables (read at call time) --------------------------------------------------
+SAPA_MAX_MESSAGE_CHARS = env_int("SAPA_MAX_MESSAGE_CHARS", 100_000, minimum=100)
+SAPA_MAX_ATTACHMENT_BYTES = env_int("SAPA_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024, minimum=1)
+SAPA_MAX_ATTACHMENTS = env_int("SAPA_MAX_ATTACHMENTS", 20, minimum=0)
+SAPA_THREAD_WINDOW_HOURS = env_int("SAPA_THREAD_WINDOW_HOURS", 24, minimum=0)
+SAPA_DELIVERY_MAX_ATTEMPTS = env_int("SAPA_DELIVERY_MAX_ATTEMPTS", 6, minimum=1)
+SAPA_DELIVERY_BACKOFF_SECONDS = env_int("SAPA_DELIVERY_BACKOFF_SECONDS", 30, minimum=1)
+SAPA_PAGE_SIZE = env_int("SAPA_PAGE_SIZE", 50, minimum=1)
+SAPA_SHOP = env_str("SAPA_SHOP", "default")
+
+# --- Logging ----------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("SAPA_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import path
+
+from sapa.api.assembly import api
+from sapa.core.views import healthz
+from sapa.web.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

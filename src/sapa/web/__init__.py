@@ -1,0 +1,2 @@
+"""Web: the pages people see in a browser (for now the start page; the agent console
+follows)."""
