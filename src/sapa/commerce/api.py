@@ -1,15 +1,15 @@
 """API endpoints: the shop pushes its orders and shipments."""
 
 from django.http import HttpRequest
-from ninja import Status, Path, Router
+from ninja import Path, Router, Status
 
 from sapa.api.auth import request_agent
 from sapa.api.schemas import ErrorOut
+from sapa.channels.kinds import Channel
 from sapa.commerce.actions import OrderData, ShipmentData, TrackingEvent, upsert_order
 from sapa.commerce.models import Order
 from sapa.commerce.schemas import OrderIn, OrderOut
 from sapa.conversations.inbound_payload import sender_addresses
-from sapa.channels.kinds import Channel
 from sapa.core.actors import Actor
 from sapa.core.exceptions import InvalidInput
 

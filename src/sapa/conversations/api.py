@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Status, Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from sapa.accounts.models import Agent, Team
 from sapa.accounts.permissions import Permission, require

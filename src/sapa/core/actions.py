@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db import models, transaction
 from django.db.models import F
-from django.utils import timezone
 
+from sapa.core import clock
 from sapa.core.actors import Actor
 from sapa.core.models import Counter, Event, Tag
 
@@ -52,14 +52,14 @@ def record_event(
         before=before or {},
         after=after or {},
     )
-    event = _event_row(actor, pending, timezone.now())
+    event = _event_row(actor, pending, clock.now())
     event.save()
     return event
 
 
 def record_events(actor: Actor, events: Iterable[PendingEvent]) -> None:
     """Append several Events in one INSERT (the inbound path writes three or four)."""
-    at = timezone.now()
+    at = clock.now()
     rows = [_event_row(actor, pending, at) for pending in events]
     if rows:
         Event.objects.bulk_create(rows)

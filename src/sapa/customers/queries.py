@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 
 from sapa.accounts.models import Agent
+from sapa.core.cursors import decode_cursor, encode_cursor
 from sapa.customers.addresses import InvalidAddress, normalise_phone
 from sapa.customers.exceptions import CustomerNotFound
 from sapa.customers.models import Customer, Identity
-from sapa.core.cursors import decode_cursor, encode_cursor
 
 
 def access_customer(agent: Agent, customer_id: int) -> Customer:

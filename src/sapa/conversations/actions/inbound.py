@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sapa.channels.messages import InboundMessage, InboundResult
@@ -20,6 +19,7 @@ from sapa.conversations.models import (
     TicketStatus,
 )
 from sapa.conversations.numbering import next_ticket_number
+from sapa.core import clock
 from sapa.core.actions import PendingEvent, pending_event, record_events
 from sapa.core.actors import Actor
 from sapa.core.exceptions import InvalidInput
@@ -92,7 +92,7 @@ def _receive(message: InboundMessage, stored: list[StoredFile]) -> InboundResult
     if not customer_created:
         # Serialises two messages of one customer, so they cannot open two tickets.
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    now = timezone.now()
+    now = clock.now()
     events: list[PendingEvent] = []
     ticket = _thread(message, customer, now=now, events=events)
 

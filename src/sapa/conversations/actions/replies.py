@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sapa.accounts.permissions import Permission, require
@@ -28,6 +27,7 @@ from sapa.conversations.models import (
     Ticket,
     TicketStatus,
 )
+from sapa.core import clock
 from sapa.core.actions import PendingEvent, pending_event, record_events
 from sapa.core.actors import Actor
 from sapa.core.exceptions import InvalidInput
@@ -69,7 +69,7 @@ def reply(
             raise ChannelCannotSend()
         _check_reply_window(ticket, channel)
         to_address = _reply_address(ticket, channel)
-        now = timezone.now()
+        now = clock.now()
         message = Message.objects.create(
             ticket=ticket,
             direction=Direction.OUTBOUND,
@@ -116,7 +116,7 @@ def add_note(ticket: Ticket, *, text: str, actor: Actor, html: str = "") -> Mess
     text = _checked_text(text, html)
     with transaction.atomic():
         ticket = lock_ticket(ticket)
-        now = timezone.now()
+        now = clock.now()
         note = Message.objects.create(
             ticket=ticket,
             direction=Direction.NOTE,
@@ -192,5 +192,5 @@ def _check_reply_window(ticket: Ticket, channel: str) -> None:
         .values_list("created_at", flat=True)
         .first()
     )
-    if last_inbound is None or timezone.now() - last_inbound > timedelta(seconds=window_seconds):
+    if last_inbound is None or clock.now() - last_inbound > timedelta(seconds=window_seconds):
         raise OutsideReplyWindow()

@@ -5,13 +5,13 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from django.db import transaction
-from django.utils import timezone
 
 from sapa.accounts.models import Agent, Team
 from sapa.accounts.permissions import Permission, require
 from sapa.conversations.actions.locking import lock_ticket
 from sapa.conversations.exceptions import InvalidStatusChange, TicketClosed
 from sapa.conversations.models import Priority, Ticket, TicketStatus
+from sapa.core import clock
 from sapa.core.actions import PendingEvent, ensure_tags, pending_event, record_events
 from sapa.core.actors import Actor
 
@@ -137,7 +137,7 @@ def change_ticket(ticket: Ticket, changes: TicketChanges, *, actor: Actor) -> Ti
         ticket = lock_ticket(ticket)
         if ticket.status == TicketStatus.CLOSED and changes != TicketChanges():
             raise TicketClosed()
-        now = timezone.now()
+        now = clock.now()
         events: list[PendingEvent] = []
         fields: list[str] = []
         if changes.priority is not None:
@@ -189,7 +189,7 @@ def tag_ticket(
         events: list[PendingEvent] = []
         _apply_tags(ticket, add=add, remove=remove or [], events=events)
         if events:
-            ticket.last_activity_at = timezone.now()
+            ticket.last_activity_at = clock.now()
             ticket.save(update_fields=["last_activity_at", "updated_at"])
             record_events(actor, events)
     return ticket
