@@ -4,8 +4,9 @@ import itertools
 from typing import Any
 
 from sapa.channels.kinds import Channel, IdentityKind
-from sapa.channels.messages import Address, InboundMessage, InboundResult
+from sapa.channels.messages import InboundMessage, InboundResult
 from sapa.conversations.actions import receive_inbound
+from sapa.customers.addresses import normalise_address
 
 _ids = itertools.count(1)
 
@@ -21,10 +22,10 @@ def inbound(
 ) -> InboundResult:
     addresses = []
     if email:
-        addresses.append(Address(IdentityKind.EMAIL, email))
+        addresses.append(normalise_address(IdentityKind.EMAIL, email))
     if phone:
         kind = IdentityKind.WHATSAPP if channel == Channel.WHATSAPP else IdentityKind.PHONE
-        addresses.append(Address(kind, phone))
+        addresses.append(normalise_address(kind, phone))
     fields.setdefault("external_id", f"test-{next(_ids)}")
     return receive_inbound(
         InboundMessage(

@@ -37,6 +37,7 @@ class ApiClient(Client):
     """A test client that sends JSON and an agent's bearer token."""
 
     agent: Agent
+    token: str
 
     def post_json(self, path: str, data: Any, **extra: Any) -> Any:
         return self.post(path, data, content_type="application/json", **extra)
@@ -52,6 +53,7 @@ def api_client_for(agent: Agent) -> ApiClient:
     _token, raw = create_api_token(agent, name="test", actor=Actor.system("test"))
     client = ApiClient(headers={"authorization": f"Bearer {raw}"})
     client.agent = agent
+    client.token = raw
     return client
 
 

@@ -100,6 +100,7 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 elif _database["ENGINE"] == "django.db.backends.postgresql":
     _database.setdefault("OPTIONS", {})
+    _database["OPTIONS"].setdefault("connect_timeout", 5)
     if env_bool("SAPA_DB_POOL", True):
         # Django's psycopg pool: under ASGI each request runs in a fresh thread, so without
         # a pool every request would open a new PostgreSQL connection.
@@ -107,7 +108,9 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
         _database["OPTIONS"]["pool"] = {
             "min_size": env_int("SAPA_DB_POOL_MIN", 2, minimum=0),
             "max_size": env_int("SAPA_DB_POOL_MAX", 20, minimum=1),
-            "timeout": 10,
+            # Seconds a request waits for a connection; also how long /healthz takes to
+            # report an unreachable database.
+            "timeout": env_int("SAPA_DB_POOL_TIMEOUT", 5, minimum=1),
         }
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,9 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
-from sapa.core.exceptions import SapaError
+from sapa.core.exceptions import NotFound
 
 
-class AgentNotFound(SapaError):
+class AgentNotFound(NotFound):
     code = "agent_not_found"
-    status = 404
     default_message = _("No such agent.")

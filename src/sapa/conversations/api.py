@@ -13,7 +13,7 @@ from sapa.api.schemas import ErrorOut, Page
 from sapa.channels.kinds import Channel
 from sapa.conversations import actions
 from sapa.conversations.inbound_payload import inbound_message
-from sapa.conversations.models import Attachment, Priority, TicketStatus
+from sapa.conversations.models import Attachment, Priority, Ticket, TicketStatus
 from sapa.conversations.queries import (
     TicketFilters,
     access_ticket,
@@ -110,21 +110,16 @@ def ticket_list(request: HttpRequest, query: Query[TicketQuery]) -> dict[str, ob
     return {"items": items, "next_cursor": next_cursor}
 
 
-def _detail(agent: Agent, ticket_id: int) -> dict[str, object]:
+def _detail(agent: Agent, ticket_id: int) -> Ticket:
     ticket = access_ticket(agent, ticket_id)
     messages, earlier = message_page(ticket, before=None, limit=TICKET_MESSAGES)
-    data = TicketOut.from_orm(ticket).dict()
-    data.update(
-        custom_fields=ticket.custom_fields,
-        follow_up_of=ticket.follow_up_of_id,
-        messages=messages,
-        earlier_messages_cursor=earlier,
-    )
-    return data
+    ticket.recent_messages = messages  # type: ignore[attr-defined]
+    ticket.earlier_messages_cursor = earlier  # type: ignore[attr-defined]
+    return ticket
 
 
 @router.get("/tickets/{ticket_id}", response={200: TicketDetailOut, **ERRORS})
-def ticket_detail(request: HttpRequest, ticket_id: int) -> dict[str, object]:
+def ticket_detail(request: HttpRequest, ticket_id: int) -> Ticket:
     """The ticket with its latest 100 messages (oldest first); earlier ones through
     `/tickets/{id}/messages?before=`."""
     return _detail(request_agent(request), ticket_id)
@@ -162,7 +157,7 @@ def _changes(payload: TicketPatchIn) -> actions.TicketChanges:
 
 
 @router.patch("/tickets/{ticket_id}", response={200: TicketDetailOut, **ERRORS})
-def ticket_update(request: HttpRequest, ticket_id: int, payload: TicketPatchIn) -> dict[str, object]:
+def ticket_update(request: HttpRequest, ticket_id: int, payload: TicketPatchIn) -> Ticket:
     """Change status, priority, assignee (`null`: unassign), team and tags (the full set)."""
     agent = request_agent(request)
     ticket = access_ticket(agent, ticket_id)

@@ -171,10 +171,21 @@ class MessageOut(Schema):
 
 
 class TicketDetailOut(TicketOut):
+    """Built from a Ticket carrying `recent_messages` and `earlier_messages_cursor`
+    attributes (set by the endpoint from queries.message_page)."""
+
     custom_fields: dict[str, object]
     follow_up_of: int | None
     messages: list[MessageOut]
     earlier_messages_cursor: str | None
+
+    @staticmethod
+    def resolve_follow_up_of(ticket: Ticket) -> int | None:
+        return ticket.follow_up_of_id
+
+    @staticmethod
+    def resolve_messages(ticket: Ticket) -> list[Message]:
+        return ticket.recent_messages  # type: ignore[attr-defined,no-any-return]
 
 
 class MessagePageOut(Schema):

@@ -1,7 +1,6 @@
 """API endpoints: customers, their cross-channel timeline, and merging duplicates."""
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Router
 
@@ -11,8 +10,13 @@ from sapa.api.schemas import ErrorOut, Page
 from sapa.core.actors import Actor
 from sapa.core.exceptions import InvalidInput
 from sapa.customers.actions import merge_customers
-from sapa.customers.models import Customer, MergeSuggestion, MergeSuggestionStatus
-from sapa.customers.queries import access_customer, customer_figures, list_customers
+from sapa.customers.models import Customer
+from sapa.customers.queries import (
+    access_customer,
+    customer_figures,
+    list_customers,
+    open_merge_suggestions,
+)
 from sapa.customers.schemas import CustomerDetailOut, CustomerOut, MergeIn, TimelineItemOut
 from sapa.customers.timeline import customer_timeline
 
@@ -25,32 +29,10 @@ def _check_limit(limit: int) -> None:
         raise InvalidInput("limit is between 1 and 200.", loc=["query", "limit"])
 
 
-def _detail(agent: Agent, customer: Customer) -> dict[str, object]:
-    figures = customer_figures(agent, customer)
-    suggestions = MergeSuggestion.objects.filter(
-        Q(customer=customer) | Q(other=customer), status=MergeSuggestionStatus.OPEN
-    ).order_by("-created_at")[:20]
-    data = CustomerOut.from_orm(customer).dict()
-    data.update(
-        notes=customer.notes,
-        open_ticket_count=figures.open_ticket_count,
-        ticket_count=figures.ticket_count,
-        orders={
-            "count": figures.order_count,
-            "last_order_at": figures.last_order_at,
-            "totals": [t.__dict__ for t in figures.totals],
-        },
-        merge_suggestions=[
-            {
-                "id": s.pk,
-                "other_customer_id": s.other_id if s.customer_id == customer.pk else s.customer_id,
-                "reason": s.reason,
-                "created_at": s.created_at,
-            }
-            for s in suggestions
-        ],
-    )
-    return data
+def _detail(agent: Agent, customer: Customer) -> Customer:
+    customer.figures = customer_figures(agent, customer)  # type: ignore[attr-defined]
+    customer.open_suggestions = open_merge_suggestions(customer)  # type: ignore[attr-defined]
+    return customer
 
 
 @router.get("", response={200: Page[CustomerOut], **ERRORS})
@@ -63,8 +45,19 @@ def customer_list(
     return {"items": items, "next_cursor": next_cursor}
 
 
+# Declared before "/{customer_id}" so that "merge" is not taken for an id.
+@router.post("/merge", response={200: CustomerDetailOut, **ERRORS})
+def customer_merge(request: HttpRequest, payload: MergeIn) -> Customer:
+    """Merge `source_id` into `target_id` (supervisors and admins)."""
+    agent = request_agent(request)
+    source = access_customer(agent, payload.source_id)
+    target = access_customer(agent, payload.target_id)
+    merged = merge_customers(source, into=target, actor=Actor.for_agent(agent))
+    return _detail(agent, access_customer(agent, merged.pk))
+
+
 @router.get("/{customer_id}", response={200: CustomerDetailOut, **ERRORS})
-def customer_detail(request: HttpRequest, customer_id: int) -> dict[str, object]:
+def customer_detail(request: HttpRequest, customer_id: int) -> Customer:
     """The customer with identities, stage, ticket counts, order totals and merge suggestions.
     A merged customer's old id answers with the customer it was merged into."""
     agent = request_agent(request)
@@ -82,13 +75,3 @@ def customer_history(
     customer = access_customer(agent, customer_id)
     items, next_cursor = customer_timeline(agent, customer, cursor=cursor, limit=limit)
     return {"items": items, "next_cursor": next_cursor}
-
-
-@router.post("/merge", response={200: CustomerDetailOut, **ERRORS})
-def customer_merge(request: HttpRequest, payload: MergeIn) -> dict[str, object]:
-    """Merge `source_id` into `target_id` (supervisors and admins)."""
-    agent = request_agent(request)
-    source = access_customer(agent, payload.source_id)
-    target = access_customer(agent, payload.target_id)
-    merged = merge_customers(source, into=target, actor=Actor.for_agent(agent))
-    return _detail(agent, access_customer(agent, merged.pk))

@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 
 from sapa.accounts.models import Agent
 from sapa.core.cursors import decode_cursor, encode_cursor
 from sapa.customers.addresses import InvalidAddress, normalise_phone
 from sapa.customers.exceptions import CustomerNotFound
-from sapa.customers.models import Customer, Identity
+from sapa.customers.models import Customer, Identity, MergeSuggestion, MergeSuggestionStatus
 
 
 def access_customer(agent: Agent, customer_id: int) -> Customer:
@@ -100,7 +100,9 @@ def customer_figures(agent: Agent, customer: Customer) -> CustomerFigures:
     )
 
 
-def customer_tickets(agent: Agent, customer: Customer) -> QuerySet:  # type: ignore[type-arg]
-    from sapa.conversations.queries import visible_tickets
-
-    return visible_tickets(agent).filter(customer=customer)
+def open_merge_suggestions(customer: Customer, *, limit: int = 20) -> list[MergeSuggestion]:
+    return list(
+        MergeSuggestion.objects.filter(
+            Q(customer=customer) | Q(other=customer), status=MergeSuggestionStatus.OPEN
+        ).order_by("-created_at")[:limit]
+    )

@@ -54,11 +54,43 @@ class MergeSuggestionOut(Schema):
 
 
 class CustomerDetailOut(CustomerOut):
+    """Built from a Customer carrying `figures` (queries.CustomerFigures) and
+    `open_suggestions` attributes, set by the endpoint."""
+
     notes: str
     open_ticket_count: int
     ticket_count: int
     orders: OrdersSummaryOut
     merge_suggestions: list[MergeSuggestionOut]
+
+    @staticmethod
+    def resolve_open_ticket_count(customer: Customer) -> int:
+        return customer.figures.open_ticket_count  # type: ignore[attr-defined,no-any-return]
+
+    @staticmethod
+    def resolve_ticket_count(customer: Customer) -> int:
+        return customer.figures.ticket_count  # type: ignore[attr-defined,no-any-return]
+
+    @staticmethod
+    def resolve_orders(customer: Customer) -> dict[str, Any]:
+        figures = customer.figures  # type: ignore[attr-defined]
+        return {
+            "count": figures.order_count,
+            "last_order_at": figures.last_order_at,
+            "totals": [vars(totals) for totals in figures.totals],
+        }
+
+    @staticmethod
+    def resolve_merge_suggestions(customer: Customer) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": s.pk,
+                "other_customer_id": s.other_id if s.customer_id == customer.pk else s.customer_id,
+                "reason": s.reason,
+                "created_at": s.created_at,
+            }
+            for s in customer.open_suggestions  # type: ignore[attr-defined]
+        ]
 
 
 class TimelineItemOut(Schema):
