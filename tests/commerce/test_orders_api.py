@@ -13,12 +13,18 @@ pytestmark = pytest.mark.django_db
 
 def order(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "customer": {"name": "Rina Wulandari", "email": "rina@example.com", "phone": "081298765432"},
+        "customer": {
+            "name": "Rina Wulandari",
+            "email": "rina@example.com",
+            "phone": "081298765432",
+        },
         "status": "in_transit",
         "total_minor": 189000,
         "currency": "IDR",
         "placed_at": "2026-11-10T09:15:00+07:00",
-        "items": [{"sku": "BK-001", "name": "Laskar Pelangi", "quantity": 2, "unit_price_minor": 89000}],
+        "items": [
+            {"sku": "BK-001", "name": "Laskar Pelangi", "quantity": 2, "unit_price_minor": 89000}
+        ],
         "shipments": [
             {
                 "carrier": "JNE",

@@ -7,7 +7,7 @@ it is checked on every API request.
 import hashlib
 import secrets
 
-TOKEN_PREFIX = "sapa_"
+TOKEN_PREFIX = "sapa_"  # noqa: S105 (a public prefix, not a secret)
 
 
 def generate_token() -> str:

@@ -106,7 +106,9 @@ def ticket_list(request: HttpRequest, query: Query[TicketQuery]) -> dict[str, ob
     """Tickets the caller may see, most recent activity first, `limit` per page; pass
     `next_cursor` back as `cursor` for the next page."""
     agent = request_agent(request)
-    items, next_cursor = list_tickets(agent, _filters(query, agent), cursor=query.cursor, limit=query.limit)
+    items, next_cursor = list_tickets(
+        agent, _filters(query, agent), cursor=query.cursor, limit=query.limit
+    )
     return {"items": items, "next_cursor": next_cursor}
 
 
@@ -142,7 +144,9 @@ def _changes(payload: TicketPatchIn) -> actions.TicketChanges:
     team: actions.Change[Team | None] | None = None
     try:
         if "assignee_id" in given:
-            assignee = actions.Change(get_agent(payload.assignee_id) if payload.assignee_id else None)
+            assignee = actions.Change(
+                get_agent(payload.assignee_id) if payload.assignee_id else None
+            )
     except NotFound as error:
         raise InvalidInput(error.message, loc=["body", "assignee_id"]) from error
     try:
@@ -186,18 +190,21 @@ def ticket_note(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Status
     """Add an internal note, seen by agents only."""
     agent = request_agent(request)
     ticket = access_ticket(agent, ticket_id)
-    note = actions.add_note(ticket, text=payload.text, html=payload.html, actor=Actor.for_agent(agent))
+    note = actions.add_note(
+        ticket, text=payload.text, html=payload.html, actor=Actor.for_agent(agent)
+    )
     return Status(201, note)
 
 
-@router.get("/attachments/{attachment_id}", url_name="attachment_content", response={200: None, **ERRORS})
+@router.get(
+    "/attachments/{attachment_id}", url_name="attachment_content", response={200: None, **ERRORS}
+)
 def attachment_content(request: HttpRequest, attachment_id: int) -> FileResponse:
     """The attachment's bytes, for agents who may see its ticket."""
     agent = request_agent(request)
-    attachment = (
-        Attachment.objects.filter(pk=attachment_id, message__ticket__in=visible_tickets(agent))
-        .first()
-    )
+    attachment = Attachment.objects.filter(
+        pk=attachment_id, message__ticket__in=visible_tickets(agent)
+    ).first()
     if attachment is None:
         raise NotFound()
     response = FileResponse(

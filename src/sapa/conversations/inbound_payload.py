@@ -21,7 +21,9 @@ def _address(kind: IdentityKind, raw: str, field: str) -> Address:
         raise InvalidInput(error.message, loc=["body", "from", field]) from error
 
 
-def sender_addresses(channel: Channel, *, email: str | None, phone: str | None, handle: str | None) -> tuple[Address, ...]:
+def sender_addresses(
+    channel: Channel, *, email: str | None, phone: str | None, handle: str | None
+) -> tuple[Address, ...]:
     """The sender's normalised addresses, the channel's own kind first. Raises InvalidInput."""
     addresses: list[Address] = []
     if handle and handle.strip():

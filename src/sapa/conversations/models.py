@@ -119,7 +119,8 @@ class Message(models.Model):
     # Sanitised with nh3 before it is stored; never the raw HTML from outside.
     html = models.TextField(blank=True)
     # The provider's id (email Message-ID, WhatsApp wamid); unique per channel.
-    external_id = models.CharField(max_length=500, null=True, blank=True)
+    # NULL rather than "" for messages without one, so the unique constraint skips them.
+    external_id = models.CharField(max_length=500, null=True, blank=True)  # noqa: DJ001
     to_address = models.CharField(max_length=320, blank=True)
     delivery_status = models.CharField(
         max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.NONE, blank=True

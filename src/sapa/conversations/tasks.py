@@ -39,7 +39,9 @@ def deliver_outbox_item(item_id: int) -> None:
         subject=message.ticket.subject,
         ticket_number=message.ticket.number,
         attachments=tuple(
-            OutboundAttachment(filename=a.filename, content_type=a.content_type, path=a.file.name)
+            OutboundAttachment(
+                filename=a.filename, content_type=a.content_type, path=a.file.name or ""
+            )
             for a in message.attachments.all()
         ),
     )

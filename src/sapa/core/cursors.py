@@ -45,9 +45,7 @@ def decode_cursor(raw: str, *, shape: tuple[type, ...]) -> list[Any]:
                 if parsed.tzinfo is None:
                     raise ValueError("naive datetime")
                 decoded.append(parsed)
-            elif kind is int and isinstance(value, int) and not isinstance(value, bool):
-                decoded.append(value)
-            elif kind is str and isinstance(value, str):
+            elif isinstance(value, kind) and not isinstance(value, bool):
                 decoded.append(value)
             else:
                 raise ValueError("wrong type")

@@ -155,7 +155,11 @@ def set_lifecycle_stage(customer: Customer, *, stage: LifecycleStage, actor: Act
         customer.lifecycle_stage = stage
         customer.save(update_fields=["lifecycle_stage", "updated_at"])
         record_event(
-            actor, "customer.stage_changed", customer, before={"stage": before}, after={"stage": stage}
+            actor,
+            "customer.stage_changed",
+            customer,
+            before={"stage": before},
+            after={"stage": stage},
         )
     return customer
 
@@ -187,7 +191,9 @@ def merge_customers(source: Customer, *, into: Customer, actor: Actor) -> Custom
     with transaction.atomic():
         locked = {
             c.pk: c
-            for c in Customer.objects.select_for_update().filter(pk__in=[source.pk, into.pk]).order_by("pk")
+            for c in Customer.objects.select_for_update()
+            .filter(pk__in=[source.pk, into.pk])
+            .order_by("pk")
         }
         source, into = locked[source.pk], locked[into.pk]
         if source.merged_into_id is not None or into.merged_into_id is not None:
@@ -227,7 +233,9 @@ def _carry_suggestions(source: Customer, into: Customer) -> None:
         Q(customer=source) | Q(other=source), status=MergeSuggestionStatus.OPEN
     )
     for suggestion in involving:
-        third_id = suggestion.other_id if suggestion.customer_id == source.pk else suggestion.customer_id
+        third_id = (
+            suggestion.other_id if suggestion.customer_id == source.pk else suggestion.customer_id
+        )
         if third_id != into.pk:
             first_id, second_id = sorted((into.pk, third_id))
             MergeSuggestion.objects.get_or_create(

@@ -37,7 +37,10 @@ def _detail(agent: Agent, customer: Customer) -> Customer:
 
 @router.get("", response={200: Page[CustomerOut], **ERRORS})
 def customer_list(
-    request: HttpRequest, q: str = "", cursor: str | None = None, limit: int = settings.SAPA_PAGE_SIZE
+    request: HttpRequest,
+    q: str = "",
+    cursor: str | None = None,
+    limit: int = settings.SAPA_PAGE_SIZE,
 ) -> dict[str, object]:
     """Customers whose name or any address (email, phone, handle) matches `q`, newest first."""
     _check_limit(limit)
@@ -66,7 +69,10 @@ def customer_detail(request: HttpRequest, customer_id: int) -> Customer:
 
 @router.get("/{customer_id}/timeline", response={200: Page[TimelineItemOut], **ERRORS})
 def customer_history(
-    request: HttpRequest, customer_id: int, cursor: str | None = None, limit: int = settings.SAPA_PAGE_SIZE
+    request: HttpRequest,
+    customer_id: int,
+    cursor: str | None = None,
+    limit: int = settings.SAPA_PAGE_SIZE,
 ) -> dict[str, object]:
     """Everything that happened with this customer on every channel, newest first: messages,
     tickets, orders and shipment tracking events."""

@@ -1,5 +1,6 @@
 """Named reads of customers: lookup, search, and the single customer view's figures."""
 
+from contextlib import suppress
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
@@ -30,20 +31,22 @@ def access_customer(agent: Agent, customer_id: int) -> Customer:
     return customer
 
 
-def list_customers(text: str, *, cursor: str | None, limit: int) -> tuple[list[Customer], str | None]:
+def list_customers(
+    text: str, *, cursor: str | None, limit: int
+) -> tuple[list[Customer], str | None]:
     """Customers matching `text` in name or any address, newest first."""
     customers = Customer.objects.filter(merged_into__isnull=True)
     text = text.strip()
     if text:
-        matches = Q(name__icontains=text) | Exists(
-            Identity.objects.filter(customer=OuterRef("pk"), value__icontains=text.lower())
+        matches = Q(name__icontains=text) | Q(
+            Exists(Identity.objects.filter(customer=OuterRef("pk"), value__icontains=text.lower()))
         )
-        try:
-            matches |= Exists(
-                Identity.objects.filter(customer=OuterRef("pk"), value=normalise_phone(text))
+        with suppress(InvalidAddress):
+            matches |= Q(
+                Exists(
+                    Identity.objects.filter(customer=OuterRef("pk"), value=normalise_phone(text))
+                )
             )
-        except InvalidAddress:
-            pass
         customers = customers.filter(matches)
     if cursor:
         (customer_id,) = decode_cursor(cursor, shape=(int,))
@@ -77,9 +80,13 @@ def customer_figures(agent: Agent, customer: Customer) -> CustomerFigures:
     from sapa.conversations.models import TicketStatus
     from sapa.conversations.queries import visible_tickets
 
-    tickets = visible_tickets(agent).filter(customer=customer).aggregate(
-        total=Count("pk"),
-        open=Count("pk", filter=~Q(status__in=[TicketStatus.SOLVED, TicketStatus.CLOSED])),
+    tickets = (
+        visible_tickets(agent)
+        .filter(customer=customer)
+        .aggregate(
+            total=Count("pk"),
+            open=Count("pk", filter=~Q(status__in=[TicketStatus.SOLVED, TicketStatus.CLOSED])),
+        )
     )
     per_currency = list(
         Order.objects.filter(customer=customer)
@@ -94,7 +101,9 @@ def customer_figures(agent: Agent, customer: Customer) -> CustomerFigures:
         order_count=sum(row["count"] for row in per_currency),
         last_order_at=max((row["last"] for row in per_currency), default=None),
         totals=[
-            OrderTotals(currency=row["currency"], order_count=row["count"], total_minor=row["total"])
+            OrderTotals(
+                currency=row["currency"], order_count=row["count"], total_minor=row["total"]
+            )
             for row in per_currency
         ],
     )

@@ -44,7 +44,7 @@ def _older_than(field_name: str, kind: str, cursor: tuple[datetime, str, int] | 
     return Q(**{f"{field_name}__lt": at}) | Q(**{field_name: at, "pk__lt": cursor_id})
 
 
-def _messages(tickets: QuerySet, cursor: Any, limit: int) -> list[TimelineItem]:  # type: ignore[type-arg]
+def _messages(tickets: QuerySet, cursor: Any, limit: int) -> list[TimelineItem]:
     from sapa.conversations.models import Message
 
     rows = (
@@ -73,7 +73,7 @@ def _messages(tickets: QuerySet, cursor: Any, limit: int) -> list[TimelineItem]:
     ]
 
 
-def _tickets(tickets: QuerySet, cursor: Any, limit: int) -> list[TimelineItem]:  # type: ignore[type-arg]
+def _tickets(tickets: QuerySet, cursor: Any, limit: int) -> list[TimelineItem]:
     rows = tickets.filter(_older_than("created_at", "ticket", cursor)).order_by(
         "-created_at", "-pk"
     )[:limit]
@@ -166,7 +166,9 @@ def customer_timeline(
         lambda: _orders(customer, position, limit + 1),
         lambda: _shipment_events(customer, position, limit + 1),
     ]
-    merged = sorted((item for source in sources for item in source()), key=lambda i: i.key, reverse=True)
+    merged = sorted(
+        (item for source in sources for item in source()), key=lambda i: i.key, reverse=True
+    )
     if len(merged) <= limit:
         return merged, None
     page = merged[:limit]

@@ -63,7 +63,9 @@ def record_delivery_result(item: OutboxItem, result: DeliveryResult) -> OutboxIt
             message.delivery_error = item.last_error
             verb = "message.delivery_failed"
         item.claimed_at = None
-        item.save(update_fields=["status", "next_attempt_at", "claimed_at", "last_error", "updated_at"])
+        item.save(
+            update_fields=["status", "next_attempt_at", "claimed_at", "last_error", "updated_at"]
+        )
         message.save(update_fields=["delivery_status", "external_id", "sent_at", "delivery_error"])
         if verb:
             record_events(

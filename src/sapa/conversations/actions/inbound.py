@@ -143,13 +143,19 @@ def _thread(
     message: InboundMessage, customer: Customer, *, now: datetime, events: list[PendingEvent]
 ) -> Ticket:
     """The ticket this message belongs to, updated for its arrival (or a new one)."""
-    ticket = _explicit_ticket(message) or _replied_ticket(message) or _recent_ticket(
-        message, customer, now=now
+    ticket = (
+        _explicit_ticket(message)
+        or _replied_ticket(message)
+        or _recent_ticket(message, customer, now=now)
     )
     if ticket is None or ticket.status == TicketStatus.CLOSED:
         return _open_ticket(message, customer, now=now, follow_up_of=ticket, events=events)
 
-    updates = {"last_customer_message_at": now, "last_message_at": now, "last_activity_at": now}
+    updates: dict[str, object] = {
+        "last_customer_message_at": now,
+        "last_message_at": now,
+        "last_activity_at": now,
+    }
     if ticket.status in (TicketStatus.PENDING, TicketStatus.SOLVED):
         events.append(
             pending_event(
@@ -185,9 +191,9 @@ def _replied_ticket(message: InboundMessage) -> Ticket | None:
     )
     same_channel = [ticket_id for channel, ticket_id in candidates if channel == message.channel]
     any_channel = [ticket_id for _channel, ticket_id in candidates]
-    ticket_id = (same_channel or any_channel or [None])[0]
-    if ticket_id is None:
+    if not any_channel:
         return None
+    ticket_id = (same_channel or any_channel)[0]
     return Ticket.objects.select_for_update().get(pk=ticket_id)
 
 

@@ -62,7 +62,9 @@ def apply_status(
         ticket.solved_at = None
         fields.append("solved_at")
     events.append(
-        pending_event("ticket.status_changed", ticket, before={"status": before}, after={"status": status})
+        pending_event(
+            "ticket.status_changed", ticket, before={"status": before}, after={"status": status}
+        )
     )
     return fields
 
@@ -82,7 +84,9 @@ def _apply_priority(ticket: Ticket, priority: Priority, events: list[PendingEven
     return ["priority"]
 
 
-def _apply_assignee(ticket: Ticket, assignee: Agent | None, events: list[PendingEvent]) -> list[str]:
+def _apply_assignee(
+    ticket: Ticket, assignee: Agent | None, events: list[PendingEvent]
+) -> list[str]:
     if (assignee.pk if assignee else None) == ticket.assignee_id:
         return []
     events.append(
@@ -122,7 +126,10 @@ def _apply_tags(
     ticket.tags.set(ensure_tags(wanted))
     events.append(
         pending_event(
-            "ticket.tagged", ticket, before={"tags": sorted(current)}, after={"tags": sorted(wanted)}
+            "ticket.tagged",
+            ticket,
+            before={"tags": sorted(current)},
+            after={"tags": sorted(wanted)},
         )
     )
 
@@ -149,7 +156,10 @@ def change_ticket(ticket: Ticket, changes: TicketChanges, *, actor: Actor) -> Ti
         if changes.tags is not None:
             current = set(ticket.tags.values_list("name", flat=True))
             _apply_tags(
-                ticket, add=sorted(set(changes.tags) - current), remove=sorted(current - set(changes.tags)), events=events
+                ticket,
+                add=sorted(set(changes.tags) - current),
+                remove=sorted(current - set(changes.tags)),
+                events=events,
             )
         if changes.status is not None:
             fields += apply_status(ticket, changes.status, now=now, events=events)

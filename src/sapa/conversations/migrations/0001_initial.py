@@ -6,126 +6,352 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('core', '0001_initial'),
-        ('customers', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("core", "0001_initial"),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('direction', models.CharField(choices=[('inbound', 'Inbound'), ('outbound', 'Outbound'), ('note', 'Internal note')], max_length=16)),
-                ('channel', models.CharField(blank=True, choices=[('email', 'Email'), ('chat', 'Web chat'), ('web', 'Web form'), ('whatsapp', 'WhatsApp'), ('telegram', 'Telegram'), ('phone', 'Phone'), ('walkin', 'Walk-in'), ('social', 'Social'), ('api', 'API')], max_length=16)),
-                ('author_kind', models.CharField(choices=[('customer', 'Customer'), ('agent', 'Agent'), ('bot', 'Bot'), ('system', 'System')], max_length=16)),
-                ('text', models.TextField()),
-                ('html', models.TextField(blank=True)),
-                ('external_id', models.CharField(blank=True, max_length=500, null=True)),
-                ('to_address', models.CharField(blank=True, max_length=320)),
-                ('delivery_status', models.CharField(blank=True, choices=[('', 'Not applicable'), ('queued', 'Queued'), ('sent', 'Sent'), ('delivered', 'Delivered'), ('failed', 'Failed')], default='', max_length=16)),
-                ('delivery_error', models.TextField(blank=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('author_agent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('author_customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("inbound", "Inbound"),
+                            ("outbound", "Outbound"),
+                            ("note", "Internal note"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("email", "Email"),
+                            ("chat", "Web chat"),
+                            ("web", "Web form"),
+                            ("whatsapp", "WhatsApp"),
+                            ("telegram", "Telegram"),
+                            ("phone", "Phone"),
+                            ("walkin", "Walk-in"),
+                            ("social", "Social"),
+                            ("api", "API"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "author_kind",
+                    models.CharField(
+                        choices=[
+                            ("customer", "Customer"),
+                            ("agent", "Agent"),
+                            ("bot", "Bot"),
+                            ("system", "System"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("html", models.TextField(blank=True)),
+                ("external_id", models.CharField(blank=True, max_length=500, null=True)),
+                ("to_address", models.CharField(blank=True, max_length=320)),
+                (
+                    "delivery_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not applicable"),
+                            ("queued", "Queued"),
+                            ("sent", "Sent"),
+                            ("delivered", "Delivered"),
+                            ("failed", "Failed"),
+                        ],
+                        default="",
+                        max_length=16,
+                    ),
+                ),
+                ("delivery_error", models.TextField(blank=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "author_agent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "author_customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="customers.customer",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=300, upload_to='attachments/')),
-                ('filename', models.CharField(max_length=255)),
-                ('content_type', models.CharField(max_length=255)),
-                ('size_bytes', models.BigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='conversations.message')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(max_length=300, upload_to="attachments/")),
+                ("filename", models.CharField(max_length=255)),
+                ("content_type", models.CharField(max_length=255)),
+                ("size_bytes", models.BigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="conversations.message",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Ticket',
+            name="Ticket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.BigIntegerField(unique=True)),
-                ('subject', models.CharField(blank=True, max_length=300)),
-                ('status', models.CharField(choices=[('new', 'New'), ('open', 'Open'), ('pending', 'Pending'), ('on_hold', 'On hold'), ('solved', 'Solved'), ('closed', 'Closed')], default='new', max_length=16)),
-                ('priority', models.CharField(choices=[('low', 'Low'), ('normal', 'Normal'), ('high', 'High'), ('urgent', 'Urgent')], default='normal', max_length=16)),
-                ('origin_channel', models.CharField(choices=[('email', 'Email'), ('chat', 'Web chat'), ('web', 'Web form'), ('whatsapp', 'WhatsApp'), ('telegram', 'Telegram'), ('phone', 'Phone'), ('walkin', 'Walk-in'), ('social', 'Social'), ('api', 'API')], max_length=16)),
-                ('custom_fields', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('first_response_at', models.DateTimeField(blank=True, null=True)),
-                ('last_customer_message_at', models.DateTimeField(blank=True, null=True)),
-                ('last_message_at', models.DateTimeField()),
-                ('last_activity_at', models.DateTimeField()),
-                ('solved_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_tickets', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='customers.customer')),
-                ('follow_up_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='follow_ups', to='conversations.ticket')),
-                ('tags', models.ManyToManyField(blank=True, related_name='tickets', to='core.tag')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tickets', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.BigIntegerField(unique=True)),
+                ("subject", models.CharField(blank=True, max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("open", "Open"),
+                            ("pending", "Pending"),
+                            ("on_hold", "On hold"),
+                            ("solved", "Solved"),
+                            ("closed", "Closed"),
+                        ],
+                        default="new",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("normal", "Normal"),
+                            ("high", "High"),
+                            ("urgent", "Urgent"),
+                        ],
+                        default="normal",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "origin_channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email"),
+                            ("chat", "Web chat"),
+                            ("web", "Web form"),
+                            ("whatsapp", "WhatsApp"),
+                            ("telegram", "Telegram"),
+                            ("phone", "Phone"),
+                            ("walkin", "Walk-in"),
+                            ("social", "Social"),
+                            ("api", "API"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("custom_fields", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("first_response_at", models.DateTimeField(blank=True, null=True)),
+                ("last_customer_message_at", models.DateTimeField(blank=True, null=True)),
+                ("last_message_at", models.DateTimeField()),
+                ("last_activity_at", models.DateTimeField()),
+                ("solved_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_tickets",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "follow_up_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="follow_ups",
+                        to="conversations.ticket",
+                    ),
+                ),
+                ("tags", models.ManyToManyField(blank=True, related_name="tickets", to="core.tag")),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tickets",
+                        to="accounts.team",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='message',
-            name='ticket',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='conversations.ticket'),
+            model_name="message",
+            name="ticket",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="messages",
+                to="conversations.ticket",
+            ),
         ),
         migrations.CreateModel(
-            name='OutboxItem',
+            name="OutboxItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('email', 'Email'), ('chat', 'Web chat'), ('web', 'Web form'), ('whatsapp', 'WhatsApp'), ('telegram', 'Telegram'), ('phone', 'Phone'), ('walkin', 'Walk-in'), ('social', 'Social'), ('api', 'API')], max_length=16)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('sending', 'Sending'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=16)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('next_attempt_at', models.DateTimeField()),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('message', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='outbox', to='conversations.message')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email"),
+                            ("chat", "Web chat"),
+                            ("web", "Web form"),
+                            ("whatsapp", "WhatsApp"),
+                            ("telegram", "Telegram"),
+                            ("phone", "Phone"),
+                            ("walkin", "Walk-in"),
+                            ("social", "Social"),
+                            ("api", "API"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("sending", "Sending"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("next_attempt_at", models.DateTimeField()),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "message",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outbox",
+                        to="conversations.message",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='outbox_due_idx')],
+                "indexes": [
+                    models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['-last_activity_at', '-id'], name='ticket_activity_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["-last_activity_at", "-id"], name="ticket_activity_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['status', '-last_activity_at', '-id'], name='ticket_status_activity_idx'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["status", "-last_activity_at", "-id"], name="ticket_status_activity_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['assignee', 'status', '-last_activity_at'], name='ticket_assignee_idx'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["assignee", "status", "-last_activity_at"], name="ticket_assignee_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['team', 'status', '-last_activity_at'], name='ticket_team_idx'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["team", "status", "-last_activity_at"], name="ticket_team_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['customer', 'origin_channel', '-last_message_at'], name='ticket_customer_idx'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["customer", "origin_channel", "-last_message_at"],
+                name="ticket_customer_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['ticket', 'created_at', 'id'], name='message_ticket_idx'),
+            model_name="message",
+            index=models.Index(fields=["ticket", "created_at", "id"], name="message_ticket_idx"),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['external_id'], name='message_external_id_idx'),
+            model_name="message",
+            index=models.Index(fields=["external_id"], name="message_external_id_idx"),
         ),
         migrations.AddConstraint(
-            model_name='message',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id__isnull', False)), fields=('channel', 'external_id'), name='message_channel_external_id_unique'),
+            model_name="message",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id__isnull", False)),
+                fields=("channel", "external_id"),
+                name="message_channel_external_id_unique",
+            ),
         ),
     ]

@@ -5,68 +5,157 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=200)),
-                ('language', models.CharField(default='id', max_length=8)),
-                ('notes', models.TextField(blank=True)),
-                ('lifecycle_stage', models.CharField(choices=[('awareness', 'Awareness'), ('consideration', 'Consideration'), ('preference', 'Preference'), ('purchase', 'Purchase'), ('repurchase', 'Repurchase')], default='awareness', max_length=16)),
-                ('is_internal', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged_from', to='customers.customer')),
-                ('tags', models.ManyToManyField(blank=True, related_name='customers', to='core.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=200)),
+                ("language", models.CharField(default="id", max_length=8)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "lifecycle_stage",
+                    models.CharField(
+                        choices=[
+                            ("awareness", "Awareness"),
+                            ("consideration", "Consideration"),
+                            ("preference", "Preference"),
+                            ("purchase", "Purchase"),
+                            ("repurchase", "Repurchase"),
+                        ],
+                        default="awareness",
+                        max_length=16,
+                    ),
+                ),
+                ("is_internal", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="merged_from",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "tags",
+                    models.ManyToManyField(blank=True, related_name="customers", to="core.tag"),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Identity',
+            name="Identity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('email', 'Email'), ('phone', 'Phone'), ('whatsapp', 'WhatsApp'), ('telegram', 'Telegram'), ('chat_visitor', 'Chat visitor'), ('social', 'Social handle'), ('external_id', 'External id')], max_length=16)),
-                ('value', models.CharField(max_length=320)),
-                ('is_verified', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='identities', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email"),
+                            ("phone", "Phone"),
+                            ("whatsapp", "WhatsApp"),
+                            ("telegram", "Telegram"),
+                            ("chat_visitor", "Chat visitor"),
+                            ("social", "Social handle"),
+                            ("external_id", "External id"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("value", models.CharField(max_length=320)),
+                ("is_verified", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="identities",
+                        to="customers.customer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'identities',
+                "verbose_name_plural": "identities",
             },
         ),
         migrations.CreateModel(
-            name='MergeSuggestion',
+            name="MergeSuggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=300)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('merged', 'Merged'), ('dismissed', 'Dismissed')], default='open', max_length=16)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.customer')),
-                ('other', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("merged", "Merged"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "other",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="customers.customer",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['name'], name='customer_name_idx'),
+            model_name="customer",
+            index=models.Index(fields=["name"], name="customer_name_idx"),
         ),
         migrations.AddIndex(
-            model_name='identity',
-            index=models.Index(fields=['value'], name='identity_value_idx'),
+            model_name="identity",
+            index=models.Index(fields=["value"], name="identity_value_idx"),
         ),
         migrations.AddConstraint(
-            model_name='identity',
-            constraint=models.UniqueConstraint(fields=('kind', 'value'), name='identity_kind_value_unique'),
+            model_name="identity",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "value"), name="identity_kind_value_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mergesuggestion',
-            constraint=models.UniqueConstraint(fields=('customer', 'other'), name='mergesuggestion_pair'),
+            model_name="mergesuggestion",
+            constraint=models.UniqueConstraint(
+                fields=("customer", "other"), name="mergesuggestion_pair"
+            ),
         ),
     ]

@@ -24,7 +24,5 @@ class Command(BaseCommand):
         if Agent.objects.filter(username=username).exists() and not options["reset"]:
             raise CommandError(f"{username} exists; use --reset to give it a new password.")
         password = os.environ.get("SAPA_ADMIN_PASSWORD") or None
-        username, password = create_first_admin(
-            username, email=options["email"], password=password
-        )
+        username, password = create_first_admin(username, email=options["email"], password=password)
         self.stdout.write(f"username: {username}\npassword: {password}")

@@ -65,7 +65,7 @@ class Command(BaseCommand):
         )
 
     def _start_worker(self) -> subprocess.Popen[bytes]:
-        return subprocess.Popen([sys.executable, "-m", "sapa", "worker"])  # noqa: S603
+        return subprocess.Popen([sys.executable, "-m", "sapa", "worker"])
 
     def _stop_worker(self, worker: subprocess.Popen[bytes]) -> None:
         if worker.poll() is None:

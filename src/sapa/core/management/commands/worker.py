@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            default=settings.HUEY["consumer"]["workers"],
+            default=settings.HUEY["consumer"]["workers"],  # type: ignore[index]
             help="worker threads",
         )
 
