@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from sapa.channels.models import LoggedDelivery
+
+
+@admin.register(LoggedDelivery)
+class LoggedDeliveryAdmin(admin.ModelAdmin):
+    """What the log adapter 'sent' while a channel has no real provider configured."""
+
+    list_display = ["delivered_at", "channel", "to_address", "subject"]
+    list_filter = ["channel"]
+    search_fields = ["to_address", "text"]

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from sapa.commerce.models import Order, Shipment, ShipmentEvent
+
+
+class ShipmentInline(admin.TabularInline):
+    model = Shipment
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["number", "customer", "status", "total_minor", "currency", "placed_at"]
+    list_filter = ["status", "currency"]
+    search_fields = ["number", "customer__name"]
+    raw_id_fields = ["customer"]
+    inlines = [ShipmentInline]
+
+
+class ShipmentEventInline(admin.TabularInline):
+    model = ShipmentEvent
+    extra = 0
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(admin.ModelAdmin):
+    list_display = ["tracking_number", "carrier", "status", "order", "last_event_at"]
+    list_filter = ["carrier", "status"]
+    search_fields = ["tracking_number", "order__number"]
+    raw_id_fields = ["order"]
+    inlines = [ShipmentEventInline]

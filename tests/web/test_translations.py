@@ -1,0 +1,43 @@
+"""The Indonesian catalogue is complete and compiled."""
+
+import ast
+import gettext
+import re
+from pathlib import Path
+
+import sapa
+
+LOCALE = Path(sapa.__file__).parent / "locale" / "id" / "LC_MESSAGES"
+
+
+def _entries(po_text: str) -> list[tuple[str, str, bool]]:
+    """(msgid, msgstr, fuzzy) for each entry of a .po file, header first."""
+    entries: list[tuple[str, str, bool]] = []
+    for block in po_text.strip().split("\n\n"):
+        parts: dict[str, str] = {"msgid": "", "msgstr": ""}
+        current = ""
+        for line in block.splitlines():
+            keyword = re.match(r"^(msgid|msgstr) (\".*\")$", line)
+            if keyword:
+                current = keyword.group(1)
+                parts[current] = ast.literal_eval(keyword.group(2))
+            elif line.startswith('"') and current:
+                parts[current] += ast.literal_eval(line)
+        entries.append((parts["msgid"], parts["msgstr"], "#, fuzzy" in block))
+    return entries
+
+
+def test_every_message_has_an_indonesian_translation():
+    entries = _entries((LOCALE / "django.po").read_text(encoding="utf-8"))
+    assert len(entries) > 50
+    untranslated = [msgid for msgid, msgstr, fuzzy in entries[1:] if not msgstr or fuzzy]
+    assert untranslated == []
+
+
+def test_compiled_catalogue_matches_its_source():
+    """The .mo in the repository was compiled from the current .po (`make messages`)."""
+    with (LOCALE / "django.mo").open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)
+    entries = _entries((LOCALE / "django.po").read_text(encoding="utf-8"))[1:]
+    stale = [msgid for msgid, msgstr, _fuzzy in entries if catalogue.gettext(msgid) != msgstr]
+    assert stale == []
