@@ -135,7 +135,9 @@ def test_backoff_grows_and_is_capped(settings):
 
 
 def test_sweep_delivers_items_whose_task_was_lost_and_releases_stalled(email_provider):
-    provider = email_provider(DeliveryResult(ok=True, external_id="a"), DeliveryResult(ok=True, external_id="b"))
+    provider = email_provider(
+        DeliveryResult(ok=True, external_id="a"), DeliveryResult(ok=True, external_id="b")
+    )
     lost = _reply("satu")
     stalled = _reply("dua")
     long_ago = timezone.now() - timedelta(hours=1)
@@ -145,7 +147,9 @@ def test_sweep_delivers_items_whose_task_was_lost_and_releases_stalled(email_pro
     )
     sweep_outbox.call_local()
     assert sorted(m.text for m in provider.delivered) == ["dua", "satu"]
-    assert set(Message.objects.filter(direction="outbound").values_list("delivery_status", flat=True)) == {"sent"}
+    assert set(
+        Message.objects.filter(direction="outbound").values_list("delivery_status", flat=True)
+    ) == {"sent"}
 
 
 def test_a_claimed_item_is_not_sent_twice(email_provider):

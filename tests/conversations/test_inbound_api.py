@@ -143,7 +143,7 @@ def test_html_is_sanitised_and_text_derived(admin_api):
         "/api/v1/inbound",
         payload(
             text="",
-            html='<p>Halo <b>min</b></p><img src=x onerror=alert(1)><script>alert(2)</script>',
+            html="<p>Halo <b>min</b></p><img src=x onerror=alert(1)><script>alert(2)</script>",
         ),
     )
     message = Message.objects.get(pk=response.json()["message_id"])

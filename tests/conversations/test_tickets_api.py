@@ -35,7 +35,12 @@ def test_list_filters(admin_api):
     mail = inbound("pesanan INV-7", email="rina@example.com", name="Rina")
     admin_api.patch_json(
         f"/api/v1/tickets/{wa.ticket_id}",
-        {"team_id": team.pk, "tags": ["Pembayaran"], "priority": "high", "assignee_id": admin_api.agent.pk},
+        {
+            "team_id": team.pk,
+            "tags": ["Pembayaran"],
+            "priority": "high",
+            "assignee_id": admin_api.agent.pk,
+        },
     )
 
     def ids(**query):
@@ -72,28 +77,30 @@ def test_list_rejects_bad_query_with_422(admin_api, query, loc):
     assert loc in [item["loc"][:2] for item in response.json()["detail"]]
 
 
-def test_list_query_count_does_not_grow_with_rows(admin_api, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_rows(admin_api, django_assert_num_queries):
     """Token, tickets with joins, tags: the same few queries for 3 or 30 tickets."""
     for i in range(3):
         inbound(f"t{i}", email=f"a{i}@example.com")
-    with django_assert_max_num_queries(4) as small:
+    admin_api.get("/api/v1/tickets")  # warm-up: a token's first use writes once
+    with django_assert_num_queries(3):
         admin_api.get("/api/v1/tickets")
     for i in range(30):
         inbound(f"u{i}", email=f"b{i}@example.com")
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    with django_assert_num_queries(3):
         response = admin_api.get("/api/v1/tickets")
     assert len(response.json()["items"]) == 33
 
 
-def test_detail_query_count_does_not_grow_with_messages(admin_api, django_assert_max_num_queries):
+def test_detail_query_count_does_not_grow_with_messages(admin_api, django_assert_num_queries):
     result = inbound("awal")
     for i in range(2):
         inbound(f"lanjut {i}")
-    with django_assert_max_num_queries(8) as small:
+    admin_api.get(f"/api/v1/tickets/{result.ticket_id}")  # warm-up: a token's first use writes once
+    with django_assert_num_queries(5):
         admin_api.get(f"/api/v1/tickets/{result.ticket_id}")
     for i in range(20):
         inbound(f"lagi {i}")
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    with django_assert_num_queries(5):
         response = admin_api.get(f"/api/v1/tickets/{result.ticket_id}")
     assert len(response.json()["messages"]) == 23
 
@@ -210,7 +217,10 @@ def test_reply_is_queued_then_delivered_on_the_customers_channel(
     assert message.external_id.startswith("log-")
     assert OutboxItem.objects.get(message=message).status == "done"
     logged = LoggedDelivery.objects.get()
-    assert (logged.to_address, logged.text) == ("+6281211112222", "Halo Kak, pesanan sedang kami cek ya.")
+    assert (logged.to_address, logged.text) == (
+        "+6281211112222",
+        "Halo Kak, pesanan sedang kami cek ya.",
+    )
     ticket = Ticket.objects.get(pk=result.ticket_id)
     assert ticket.status == "pending"
     assert ticket.first_response_at is not None
@@ -245,7 +255,8 @@ def test_empty_reply_is_422(admin_api):
 def test_note_is_internal(admin_api):
     result = inbound()
     response = admin_api.post_json(
-        f"/api/v1/tickets/{result.ticket_id}/notes", {"text": "Sudah dicek ke JNE, paket di Cakung."}
+        f"/api/v1/tickets/{result.ticket_id}/notes",
+        {"text": "Sudah dicek ke JNE, paket di Cakung."},
     )
     assert response.status_code == 201
     assert response.json()["direction"] == "note"
@@ -271,9 +282,22 @@ def test_agent_sees_own_team_and_shared_queue_but_not_other_teams(admin_api):
     listed = {t["id"] for t in agent_api.get("/api/v1/tickets").json()["items"]}
     assert listed == {mine.ticket_id, shared.ticket_id}
     assert agent_api.get(f"/api/v1/tickets/{theirs.ticket_id}").status_code == 404
-    assert agent_api.patch_json(f"/api/v1/tickets/{theirs.ticket_id}", {"status": "solved"}).status_code == 404
-    assert agent_api.post_json(f"/api/v1/tickets/{theirs.ticket_id}/replies", {"text": "x"}).status_code == 404
-    assert agent_api.post_json(f"/api/v1/tickets/{theirs.ticket_id}/notes", {"text": "x"}).status_code == 404
+    assert (
+        agent_api.patch_json(
+            f"/api/v1/tickets/{theirs.ticket_id}", {"status": "solved"}
+        ).status_code
+        == 404
+    )
+    assert (
+        agent_api.post_json(
+            f"/api/v1/tickets/{theirs.ticket_id}/replies", {"text": "x"}
+        ).status_code
+        == 404
+    )
+    assert (
+        agent_api.post_json(f"/api/v1/tickets/{theirs.ticket_id}/notes", {"text": "x"}).status_code
+        == 404
+    )
     assert Ticket.objects.values().get(pk=theirs.ticket_id) == before
     # a ticket assigned to the agent is visible even in another team
     admin_api.patch_json(f"/api/v1/tickets/{theirs.ticket_id}", {"assignee_id": agent.pk})

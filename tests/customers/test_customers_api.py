@@ -48,7 +48,9 @@ def test_customer_list_paginates(admin_api):
 
 def test_detail_has_identities_counts_and_orders(admin_api):
     result = inbound("paket blm sampe", email="rina@example.com", name="Rina")
-    inbound("ini sy yg tadi email", channel="whatsapp", email="rina@example.com", phone="0812 5555 6666")
+    inbound(
+        "ini sy yg tadi email", channel="whatsapp", email="rina@example.com", phone="0812 5555 6666"
+    )
     admin_api.put_json("/api/v1/orders/INV-1", ORDER)
     body = admin_api.get(f"/api/v1/customers/{result.customer_id}").json()
     assert body["name"] == "Rina"
@@ -59,26 +61,32 @@ def test_detail_has_identities_counts_and_orders(admin_api):
     }
     assert (body["open_ticket_count"], body["ticket_count"]) == (2, 2)
     assert body["orders"]["count"] == 1
-    assert body["orders"]["totals"] == [{"currency": "IDR", "order_count": 1, "total_minor": 150000}]
+    assert body["orders"]["totals"] == [
+        {"currency": "IDR", "order_count": 1, "total_minor": 150000}
+    ]
 
 
-def test_detail_query_count_is_constant(admin_api, django_assert_max_num_queries):
+def test_detail_query_count_is_constant(admin_api, django_assert_num_queries):
     result = inbound("a", email="q@example.com")
-    with django_assert_max_num_queries(8) as small:
+    admin_api.get(
+        f"/api/v1/customers/{result.customer_id}"
+    )  # warm-up: a token's first use writes once
+    with django_assert_num_queries(7):
         admin_api.get(f"/api/v1/customers/{result.customer_id}")
     for i in range(10):
         inbound(f"b{i}", email="q@example.com", channel="chat" if i % 2 else "email")
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    with django_assert_num_queries(7):
         assert admin_api.get(f"/api/v1/customers/{result.customer_id}").status_code == 200
 
 
-def test_list_query_count_is_constant(admin_api, django_assert_max_num_queries):
+def test_list_query_count_is_constant(admin_api, django_assert_num_queries):
     inbound("a", email="q0@example.com")
-    with django_assert_max_num_queries(5) as small:
+    admin_api.get("/api/v1/customers")  # warm-up: a token's first use writes once
+    with django_assert_num_queries(4):
         admin_api.get("/api/v1/customers")
     for i in range(10):
         inbound("b", email=f"q{i + 1}@example.com", phone=f"0812000000{i:02d}")
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    with django_assert_num_queries(4):
         assert len(admin_api.get("/api/v1/customers").json()["items"]) == 11
 
 
@@ -88,7 +96,9 @@ def test_timeline_merges_channels_orders_and_shipments_newest_first(admin_api):
     admin_api.put_json("/api/v1/orders/INV-1", ORDER)
     items = admin_api.get(f"/api/v1/customers/{mail.customer_id}/timeline").json()["items"]
     kinds = [item["kind"] for item in items]
-    assert sorted(kinds) == sorted(["message", "message", "ticket", "ticket", "order", "shipment_event"])
+    assert sorted(kinds) == sorted(
+        ["message", "message", "ticket", "ticket", "order", "shipment_event"]
+    )
     times = [item["at"] for item in items]
     assert times == sorted(times, reverse=True)
     assert {item["data"].get("channel") for item in items if item["kind"] == "message"} == {
@@ -174,3 +184,28 @@ def test_merge_errors(supervisor_api, agent_api):
     )
     assert forbidden.status_code == 403
     assert Customer.objects.filter(merged_into__isnull=False).count() == 0
+
+
+def test_timeline_query_count_is_constant(admin_api, django_assert_num_queries):
+    result = inbound("a", email="tl@example.com")
+    url = f"/api/v1/customers/{result.customer_id}/timeline"
+    admin_api.get(url)  # warm-up: a token's first use writes once
+    with django_assert_num_queries(8):
+        admin_api.get(url)
+    for i in range(8):
+        inbound(f"b{i}", email="tl@example.com", channel="chat" if i % 2 else "email")
+    admin_api.put_json("/api/v1/orders/INV-1", {**ORDER, "customer": {"email": "tl@example.com"}})
+    with django_assert_num_queries(8):
+        assert len(admin_api.get(url).json()["items"]) > 10
+
+
+def test_ticket_messages_query_count_is_constant(admin_api, django_assert_num_queries):
+    result = inbound("a", email="mq@example.com")
+    url = f"/api/v1/tickets/{result.ticket_id}/messages"
+    admin_api.get(url)  # warm-up: a token's first use writes once
+    with django_assert_num_queries(5):
+        admin_api.get(url)
+    for i in range(8):
+        inbound(f"b{i}", email="mq@example.com")
+    with django_assert_num_queries(5):
+        assert len(admin_api.get(url).json()["items"]) == 9
