@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from huey.contrib.djhuey import HUEY
 
@@ -17,6 +18,12 @@ from sapa.accounts.actions import create_api_token
 from sapa.accounts.models import Agent, Role
 from sapa.core.actors import Actor
 from tests.factories import AgentFactory
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Argon2 with production parameters costs ~0.5 s per hash on two cores; tests create
+    # many agents. Production keeps Argon2 (settings.PASSWORD_HASHERS).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import path
 
 from sapa.api.assembly import api
-from sapa.core.views import healthz
+from sapa.core.views import healthz, page_not_found, server_error
 from sapa.web.views import home
 
 urlpatterns = [
@@ -11,3 +11,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = page_not_found
+handler500 = server_error

@@ -234,3 +234,14 @@ def test_agent_role_may_not_post_inbound(agent_api):
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
     assert counts() == before
+
+
+def test_unknown_api_path_is_json_404(admin_api):
+    response = admin_api.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_wrong_method_is_405(admin_api):
+    response = admin_api.delete("/api/v1/inbound")
+    assert response.status_code == 405

@@ -42,3 +42,10 @@ def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
     monkeypatch.setenv("SAPA_SECRET_KEY", "from-env")
     assert load_or_create_secret_key(tmp_path) == "from-env"
+
+
+def test_production_hashes_passwords_with_argon2():
+    """(Tests swap in a fast hasher; the settings module itself keeps Argon2 first.)"""
+    import sapa.settings as production
+
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
