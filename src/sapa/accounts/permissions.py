@@ -14,7 +14,6 @@ from sapa.core.exceptions import PermissionDenied
 class Permission(StrEnum):
     REPLY = "tickets.reply"
     UPDATE_TICKET = "tickets.update"
-    ASSIGN_OTHERS = "tickets.assign_others"
     MERGE_CUSTOMERS = "customers.merge"
     RECEIVE_INBOUND = "inbound.write"
     WRITE_ORDERS = "orders.write"
@@ -22,7 +21,7 @@ class Permission(StrEnum):
 
 
 _AGENT = {Permission.REPLY, Permission.UPDATE_TICKET}
-_SUPERVISOR = _AGENT | {Permission.ASSIGN_OTHERS, Permission.MERGE_CUSTOMERS}
+_SUPERVISOR = _AGENT | {Permission.MERGE_CUSTOMERS}
 _ADMIN = set(Permission)
 
 ROLE_PERMISSIONS: dict[str, set[Permission]] = {

@@ -78,7 +78,11 @@ def _upsert(data: OrderData, actor: Actor) -> tuple[Order, bool]:
         "placed_at": data.placed_at,
         "items": data.items,
     }
-    order = Order.objects.select_for_update().filter(shop=settings.SAPA_SHOP, number=data.number).first()
+    order = (
+        Order.objects.select_for_update()
+        .filter(shop=settings.SAPA_SHOP, number=data.number)
+        .first()
+    )
     events: list[PendingEvent] = []
     created = order is None
     if order is None:
@@ -90,7 +94,9 @@ def _upsert(data: OrderData, actor: Actor) -> tuple[Order, bool]:
             setattr(order, name, value)
         if _summary(order) != before or order.items != values["items"]:
             order.save()
-            events.append(pending_event("order.updated", order, before=before, after=_summary(order)))
+            events.append(
+                pending_event("order.updated", order, before=before, after=_summary(order))
+            )
     for shipment in data.shipments:
         _upsert_shipment(order, shipment, events)
     record_events(actor, events)

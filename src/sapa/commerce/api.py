@@ -20,7 +20,9 @@ ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 def _order_data(number: str, payload: OrderIn) -> OrderData:
     customer = payload.customer
     try:
-        addresses = sender_addresses(Channel.API, email=customer.email, phone=customer.phone, handle=None)
+        addresses = sender_addresses(
+            Channel.API, email=customer.email, phone=customer.phone, handle=None
+        )
     except InvalidInput as error:
         raise InvalidInput(error.message, loc=["body", "customer", *error.loc[2:]]) from error
     return OrderData(
@@ -38,7 +40,9 @@ def _order_data(number: str, payload: OrderIn) -> OrderData:
                 tracking_number=s.tracking_number.strip(),
                 status=s.status,
                 events=tuple(
-                    TrackingEvent(at=e.at, status=e.status, description=e.description, location=e.location)
+                    TrackingEvent(
+                        at=e.at, status=e.status, description=e.description, location=e.location
+                    )
                     for e in s.events
                 ),
             )

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sapa.core import clock
 from sapa.customers.models import Customer
 
 
@@ -25,7 +26,7 @@ class Order(models.Model):
     placed_at = models.DateTimeField()
     # [{"sku": ..., "name": ..., "quantity": ..., "unit_price_minor": ...}]
     items = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -56,7 +57,7 @@ class Shipment(models.Model):
         max_length=20, choices=ShipmentStatus.choices, default=ShipmentStatus.PENDING
     )
     last_event_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sapa.accounts.models import Team
 from sapa.channels.kinds import Channel
+from sapa.core import clock
 from sapa.core.models import Tag
 from sapa.customers.models import Customer
 
@@ -182,7 +183,7 @@ class OutboxItem(models.Model):
     next_attempt_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sapa.channels.kinds import IdentityKind
+from sapa.core import clock
 from sapa.core.models import Tag
 
 
@@ -27,7 +28,7 @@ class Customer(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -48,7 +49,7 @@ class Identity(models.Model):
     kind = models.CharField(max_length=16, choices=IdentityKind.choices)
     value = models.CharField(max_length=320)
     is_verified = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         verbose_name_plural = "identities"
@@ -79,7 +80,7 @@ class MergeSuggestion(models.Model):
     status = models.CharField(
         max_length=16, choices=MergeSuggestionStatus.choices, default=MergeSuggestionStatus.OPEN
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         constraints = [

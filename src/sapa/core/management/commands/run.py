@@ -53,7 +53,7 @@ class Command(BaseCommand):
     def _first_start(self, *, load_demo: bool) -> None:
         if load_demo:
             call_command("demo")
-        username, password = create_first_admin()
+        username, password = create_first_admin(password=os.environ.get("SAPA_ADMIN_PASSWORD"))
         line = "-" * 60
         self.stdout.write(
             f"{line}\n"
