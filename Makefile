@@ -42,7 +42,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/tickets_list.py
 
 messages: $(STAMP)
-	cd src/sapa && ../../$(BIN)/sapa makemessages --locale id --ignore 'demo/*' && ../../$(BIN)/sapa compilemessages --locale id
+	cd src/sapa && export SAPA_VAR_DIR=$$(mktemp -d) && \
+		../../$(BIN)/sapa makemessages --locale id --ignore 'demo/*' --ignore 'migrations/*' && \
+		../../$(BIN)/sapa compilemessages --locale id
 
 clean:
 	rm -rf $(VENV) var .coverage htmlcov

@@ -6,7 +6,7 @@ default for the embedded single-machine mode (SQLite and a SQLite task queue und
 Setting DATABASE_URL to a postgres:// URL and REDIS_URL switches to the scaled-out shape
 (PostgreSQL, Redis channel layer and Redis task queue); nothing else changes. Tunables that
 code reads at call time (limits, windows) are plain settings so that tests can use
-`override_settings`. See docs/configuration.md for the full list.
+`override_settings`. The README's configuration table lists every variable.
 """
 
 from pathlib import Path
@@ -184,7 +184,7 @@ SAPA_MAX_ATTACHMENTS = env_int("SAPA_MAX_ATTACHMENTS", 20, minimum=0)
 SAPA_THREAD_WINDOW_HOURS = env_int("SAPA_THREAD_WINDOW_HOURS", 24, minimum=0)
 SAPA_DELIVERY_MAX_ATTEMPTS = env_int("SAPA_DELIVERY_MAX_ATTEMPTS", 6, minimum=1)
 SAPA_DELIVERY_BACKOFF_SECONDS = env_int("SAPA_DELIVERY_BACKOFF_SECONDS", 30, minimum=1)
-SAPA_PAGE_SIZE = env_int("SAPA_PAGE_SIZE", 50, minimum=1)
+SAPA_PAGE_SIZE = env_int("SAPA_PAGE_SIZE", 50, minimum=1, maximum=200)
 SAPA_SHOP = env_str("SAPA_SHOP", "default")
 
 # --- Logging ----------------------------------------------------------------------------
@@ -194,5 +194,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("SAPA_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The worker's consumer logs through its own handler; not twice through root.
+        "huey": {"propagate": False, "handlers": ["console"], "level": "INFO"},
+    },
 }

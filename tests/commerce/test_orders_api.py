@@ -126,3 +126,17 @@ def test_agents_may_not_write_orders(agent_api):
     assert response.status_code == 403
     assert not Order.objects.exists()
     assert not Customer.objects.exists()
+
+
+def test_identical_put_writes_no_event_and_items_only_change_is_saved(admin_api):
+    """Re-sending the same order changes nothing; a change of items alone is stored."""
+    admin_api.put_json("/api/v1/orders/INV-1", order())
+    events = Event.objects.filter(verb="order.updated").count()
+    admin_api.put_json("/api/v1/orders/INV-1", order())
+    assert Event.objects.filter(verb="order.updated").count() == events
+    new_items = [
+        {"sku": "BK-002", "name": "Bumi Manusia", "quantity": 1, "unit_price_minor": 99000}
+    ]
+    admin_api.put_json("/api/v1/orders/INV-1", order(items=new_items))
+    assert Order.objects.get().items[0]["name"] == "Bumi Manusia"
+    assert Event.objects.filter(verb="order.updated").count() == events + 1

@@ -71,3 +71,20 @@ def test_the_same_message_posted_concurrently_is_stored_once(admin_api):
     assert len({body["message_id"] for _status, body in results}) == 1
     assert Message.objects.count() == 1
     assert Customer.objects.count() == 1
+
+
+def test_one_new_number_on_phone_and_whatsapp_at_once_is_one_customer(admin_api):
+    """The same number arriving as a phone call and a WhatsApp message at the same moment."""
+    bodies = [
+        {
+            "channel": "whatsapp" if i % 2 else "phone",
+            "external_id": f"race-{i}",
+            "from": {"phone": "0813 9999 0000"},
+            "text": "halo",
+        }
+        for i in range(12)
+    ]
+    results = _post_all(admin_api, bodies, workers=12)
+    assert [status for status, _body in results] == [201] * 12
+    assert Customer.objects.count() == 1
+    assert Identity.objects.count() == 1

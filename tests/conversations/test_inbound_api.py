@@ -59,6 +59,9 @@ def test_new_message_creates_customer_ticket_and_message(admin_api):
         "customer",
     )
     assert message.external_id == "wamid.HBgNNjI4MTIzNDU2Nzg5MA"
+    received = Event.objects.get(verb="message.received")
+    assert received.after["via"] == "integration:admin"  # which token handed it over
+    assert received.actor_kind == "customer"
 
 
 def test_same_external_id_twice_returns_same_ids_and_stores_once(admin_api):
@@ -203,8 +206,8 @@ def test_malformed_json_is_a_clear_error(admin_api):
     response = admin_api.post(
         "/api/v1/inbound", '{"channel": "email", ', content_type="application/json"
     )
-    assert response.status_code in (400, 422)
-    assert "detail" in response.json()
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_body"
     assert counts() == before
 
 
@@ -245,3 +248,33 @@ def test_unknown_api_path_is_json_404(admin_api):
 def test_wrong_method_is_405(admin_api):
     response = admin_api.delete("/api/v1/inbound")
     assert response.status_code == 405
+
+
+def test_explicit_ticket_id_threads_the_senders_message(admin_api):
+    first = admin_api.post_json("/api/v1/inbound", payload()).json()
+    admin_api.patch_json(f"/api/v1/tickets/{first['ticket_id']}", {"status": "solved"})
+    again = admin_api.post_json(
+        "/api/v1/inbound",
+        payload(external_id="wamid.later", ticket_id=first["ticket_id"], text="masih blm sampe"),
+    )
+    assert again.status_code == 201
+    assert again.json()["ticket_id"] == first["ticket_id"]
+    assert Ticket.objects.get(pk=first["ticket_id"]).status == "open"  # reopened
+
+
+def test_explicit_ticket_id_of_another_customer_is_refused(admin_api):
+    """A message is never filed into another customer's conversation by id alone."""
+    theirs = admin_api.post_json("/api/v1/inbound", payload()).json()
+    before = counts()
+    response = admin_api.post_json(
+        "/api/v1/inbound",
+        payload(
+            external_id="<other@mail>",
+            channel="email",
+            ticket_id=theirs["ticket_id"],
+            **{"from": {"email": "orang.lain@example.com"}},
+        ),
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "ticket_id"]
+    assert counts() == before

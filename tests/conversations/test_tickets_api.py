@@ -232,7 +232,7 @@ def test_reply_on_a_channel_without_address_is_refused(admin_api):
         f"/api/v1/tickets/{result.ticket_id}/replies", {"text": "Halo", "channel": "telegram"}
     )
     assert response.status_code == 422
-    assert response.json()["code"] == "no_address_for_channel"
+    assert response.json()["detail"][0]["type"] == "no_address_for_channel"
     assert not Message.objects.filter(direction="outbound").exists()
 
 
@@ -242,7 +242,11 @@ def test_reply_on_phone_goes_nowhere(admin_api):
         f"/api/v1/tickets/{result.ticket_id}/replies", {"text": "Halo", "channel": "phone"}
     )
     assert response.status_code == 422
-    assert response.json()["code"] == "channel_cannot_send"
+    assert response.json()["detail"][0] == {
+        "loc": ["body", "channel"],
+        "msg": "Balasan tidak bisa dikirim lewat kanal ini; pilih kanal lain.",
+        "type": "channel_cannot_send",
+    }
 
 
 def test_empty_reply_is_422(admin_api):

@@ -91,3 +91,20 @@ def test_bad_configuration_fails_with_a_message_naming_the_variable(tmp_path):
     result = _sapa("check", var_dir=tmp_path, SAPA_THREAD_WINDOW_HOURS="a day")
     assert result.returncode != 0
     assert "SAPA_THREAD_WINDOW_HOURS must be a whole number" in result.stderr
+
+
+@pytest.mark.django_db
+def test_token_list_and_revoke(client):
+    AgentFactory(username="toko")
+    out = StringIO()
+    call_command("token", "create", "--user", "toko", stdout=out, stderr=StringIO())
+    raw = out.getvalue().strip().splitlines()[-1]
+    prefix = ApiToken.objects.get().prefix
+    listing = StringIO()
+    call_command("token", "list", stdout=listing)
+    assert prefix in listing.getvalue()
+    assert raw not in listing.getvalue()
+    call_command("token", "revoke", prefix, stdout=StringIO())
+    assert find_token(raw) is None
+    response = client.get("/api/v1/tickets", headers={"authorization": f"Bearer {raw}"})
+    assert response.status_code == 401

@@ -209,3 +209,18 @@ def test_ticket_messages_query_count_is_constant(admin_api, django_assert_num_qu
         inbound(f"b{i}", email="mq@example.com")
     with django_assert_num_queries(5):
         assert len(admin_api.get(url).json()["items"]) == 9
+
+
+def test_merging_an_already_merged_customer_again_is_a_conflict(supervisor_api):
+    a = inbound("a", email="a@example.com")
+    b = inbound("b", email="b@example.com")
+    c = inbound("c", email="c@example.com")
+    merge = "/api/v1/customers/merge"
+    supervisor_api.post_json(merge, {"source_id": b.customer_id, "target_id": a.customer_id})
+    again = supervisor_api.post_json(
+        merge, {"source_id": b.customer_id, "target_id": c.customer_id}
+    )
+    assert again.status_code == 409
+    assert again.json()["code"] == "cannot_merge"
+    assert Customer.objects.get(pk=a.customer_id).merged_into_id is None
+    assert Customer.objects.get(pk=c.customer_id).merged_into_id is None

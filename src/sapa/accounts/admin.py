@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from sapa.accounts.actions import revoke_api_token
 from sapa.accounts.models import Agent, AgentSkill, ApiToken, Skill, Team
+from sapa.core.actors import Actor
+from sapa.core.read_only_admin import ReadOnlyModelAdmin
 
 
 class AgentSkillInline(admin.TabularInline):
@@ -33,13 +39,21 @@ class SkillAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyModelAdmin):
     """Tokens are created with `sapa token create` (the secret is shown once); here they can
-    be seen and revoked."""
+    be seen and revoked (through the action, so the revocation is audited)."""
 
     list_display = ["name", "prefix", "agent", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["agent", "name", "prefix", "token_hash", "created_at", "last_used_at"]
+    list_filter = ["revoked_at"]
     list_select_related = ["agent"]
+    actions = ["revoke"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        actor = Actor.for_agent(request.user)  # type: ignore[arg-type]
+        for token in queryset.filter(revoked_at__isnull=True):
+            revoke_api_token(token, actor=actor)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # Needed for the changelist action; the fields themselves are read-only.
+        return obj is None and super(ReadOnlyModelAdmin, self).has_change_permission(request)

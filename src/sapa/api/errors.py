@@ -4,6 +4,7 @@
   InvalidInput: 422 in the same shape as schema validation errors.
 - Schema validation: 422 `{"detail": [{"loc": [...], "msg": ..., "type": ...}]}`.
 - A body over DATA_UPLOAD_MAX_MEMORY_SIZE: 422 naming the body.
+- A body that is not JSON: 400 `{"detail": ..., "code": "malformed_body"}`.
 """
 
 from typing import Any
@@ -13,7 +14,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from sapa.core.exceptions import InvalidInput, SapaError
 
@@ -56,6 +57,15 @@ def register_error_handlers(api: NinjaAPI) -> None:
         }
         detail = [{"loc": ["body"], "msg": message, "type": "too_large"}]
         return api.create_response(request, {"detail": detail}, status=422)
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+        if error.status_code == 400:
+            # ninja raises this when the body is not parseable JSON.
+            body = {"detail": _("The request body is not valid JSON."), "code": "malformed_body"}
+        else:
+            body = {"detail": str(error.message), "code": "http_error"}
+        return api.create_response(request, body, status=error.status_code)
 
     @api.exception_handler(AuthenticationError)
     def unauthorised(request: HttpRequest, error: AuthenticationError) -> HttpResponse:

@@ -89,11 +89,12 @@ def _upsert(data: OrderData, actor: Actor) -> tuple[Order, bool]:
         order = Order.objects.create(shop=settings.SAPA_SHOP, number=data.number, **values)
         events.append(pending_event("order.created", order, after=_summary(order)))
     else:
-        before = _summary(order)
-        for name, value in values.items():
-            setattr(order, name, value)
-        if _summary(order) != before or order.items != values["items"]:
-            order.save()
+        changed = [name for name, value in values.items() if getattr(order, name) != value]
+        if changed:
+            before = _summary(order)
+            for name in changed:
+                setattr(order, name, values[name])
+            order.save(update_fields=[*changed, "updated_at"])
             events.append(
                 pending_event("order.updated", order, before=before, after=_summary(order))
             )

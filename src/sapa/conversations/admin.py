@@ -1,9 +1,13 @@
 from django.contrib import admin
 
 from sapa.conversations.models import Attachment, Message, OutboxItem, Ticket
+from sapa.core.read_only_admin import (
+    ReadOnlyModelAdmin,
+    ReadOnlyStackedInline,
+)
 
 
-class MessageInline(admin.StackedInline):
+class MessageInline(ReadOnlyStackedInline):
     model = Message
     extra = 0
     fields = ("direction", "channel", "author_kind", "text", "delivery_status", "created_at")
@@ -14,10 +18,7 @@ class MessageInline(admin.StackedInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
-    """Read-mostly: tickets change through the console and the API, where the rules and the
-    audit trail live."""
-
+class TicketAdmin(ReadOnlyModelAdmin):
     list_display = ["number", "subject", "status", "priority", "origin_channel", "customer",
                     "team", "assignee", "last_activity_at"]  # fmt: skip
     list_filter = ["status", "priority", "origin_channel", "team"]
@@ -29,7 +30,7 @@ class TicketAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ReadOnlyModelAdmin):
     list_display = ["id", "ticket", "direction", "channel", "author_kind", "delivery_status",
                     "created_at"]  # fmt: skip
     list_filter = ["direction", "channel", "delivery_status"]
@@ -38,13 +39,13 @@ class MessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ReadOnlyModelAdmin):
     list_display = ["filename", "content_type", "size_bytes", "message"]
     raw_id_fields = ["message"]
 
 
 @admin.register(OutboxItem)
-class OutboxItemAdmin(admin.ModelAdmin):
+class OutboxItemAdmin(ReadOnlyModelAdmin):
     list_display = ["message", "channel", "status", "attempts", "next_attempt_at", "last_error"]
     list_filter = ["status", "channel"]
     raw_id_fields = ["message"]

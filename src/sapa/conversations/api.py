@@ -1,6 +1,5 @@
 """API endpoints: inbound messages, tickets, replies and notes."""
 
-from django.conf import settings
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -9,6 +8,7 @@ from sapa.accounts.models import Agent, Team
 from sapa.accounts.permissions import Permission, require
 from sapa.accounts.queries import get_agent, get_team
 from sapa.api.auth import request_agent
+from sapa.api.pagination import page_limit
 from sapa.api.schemas import ErrorOut, Page
 from sapa.channels.kinds import Channel
 from sapa.conversations import actions
@@ -17,6 +17,7 @@ from sapa.conversations.models import Attachment, Priority, Ticket, TicketStatus
 from sapa.conversations.queries import (
     TicketFilters,
     access_ticket,
+    get_ticket_for_display,
     list_tickets,
     message_page,
     visible_tickets,
@@ -51,8 +52,9 @@ def receive(request: HttpRequest, payload: InboundIn) -> Status:
     """Store a customer's message: finds or creates the customer by address, threads it into
     a ticket, and returns the ids. Sending the same (channel, external_id) again returns the
     same ids with `created: false` and status 200."""
-    require(Actor.integration(request_agent(request)), Permission.RECEIVE_INBOUND)
-    result = actions.receive_inbound(inbound_message(payload))
+    integration = Actor.integration(request_agent(request))
+    require(integration, Permission.RECEIVE_INBOUND)
+    result = actions.receive_inbound(inbound_message(payload), via=integration)
     return Status(201 if result.created else 200, result)
 
 
@@ -66,7 +68,7 @@ class TicketQuery(Schema):
     tag: str | None = None
     q: str = ""
     cursor: str | None = None
-    limit: int = settings.SAPA_PAGE_SIZE
+    limit: int | None = None
 
 
 def _filters(query: TicketQuery, agent: Agent) -> TicketFilters:
@@ -86,8 +88,6 @@ def _filters(query: TicketQuery, agent: Agent) -> TicketFilters:
                 _("assignee is an agent id, “me” or “none”."), loc=["query", "assignee"]
             )
         assignee_id = int(query.assignee)
-    if not 1 <= query.limit <= 200:
-        raise InvalidInput(_("limit is between 1 and 200."), loc=["query", "limit"])
     return TicketFilters(
         statuses=statuses,
         priority=query.priority,
@@ -107,13 +107,12 @@ def ticket_list(request: HttpRequest, query: Query[TicketQuery]) -> dict[str, ob
     `next_cursor` back as `cursor` for the next page."""
     agent = request_agent(request)
     items, next_cursor = list_tickets(
-        agent, _filters(query, agent), cursor=query.cursor, limit=query.limit
+        agent, _filters(query, agent), cursor=query.cursor, limit=page_limit(query.limit)
     )
     return {"items": items, "next_cursor": next_cursor}
 
 
-def _detail(agent: Agent, ticket_id: int) -> Ticket:
-    ticket = access_ticket(agent, ticket_id)
+def _with_messages(ticket: Ticket) -> Ticket:
     messages, earlier = message_page(ticket, before=None, limit=TICKET_MESSAGES)
     ticket.recent_messages = messages  # type: ignore[attr-defined]
     ticket.earlier_messages_cursor = earlier  # type: ignore[attr-defined]
@@ -124,17 +123,15 @@ def _detail(agent: Agent, ticket_id: int) -> Ticket:
 def ticket_detail(request: HttpRequest, ticket_id: int) -> Ticket:
     """The ticket with its latest 100 messages (oldest first); earlier ones through
     `/tickets/{id}/messages?before=`."""
-    return _detail(request_agent(request), ticket_id)
+    return _with_messages(access_ticket(request_agent(request), ticket_id))
 
 
 @router.get("/tickets/{ticket_id}/messages", response={200: MessagePageOut, **ERRORS})
 def ticket_messages(
     request: HttpRequest, ticket_id: int, before: str | None = None, limit: int = TICKET_MESSAGES
 ) -> dict[str, object]:
-    if not 1 <= limit <= 200:
-        raise InvalidInput(_("limit is between 1 and 200."), loc=["query", "limit"])
     ticket = access_ticket(request_agent(request), ticket_id)
-    items, earlier = message_page(ticket, before=before, limit=limit)
+    items, earlier = message_page(ticket, before=before, limit=page_limit(limit))
     return {"items": items, "earlier_cursor": earlier}
 
 
@@ -162,11 +159,14 @@ def _changes(payload: TicketPatchIn) -> actions.TicketChanges:
 
 @router.patch("/tickets/{ticket_id}", response={200: TicketDetailOut, **ERRORS})
 def ticket_update(request: HttpRequest, ticket_id: int, payload: TicketPatchIn) -> Ticket:
-    """Change status, priority, assignee (`null`: unassign), team and tags (the full set)."""
+    """Change status, priority, assignee (`null`: unassign), team and tags (the full set).
+
+    Answers with the changed ticket even when the change moved it out of the caller's sight
+    (to another team): the caller could see it when asking."""
     agent = request_agent(request)
     ticket = access_ticket(agent, ticket_id)
     actions.change_ticket(ticket, _changes(payload), actor=Actor.for_agent(agent))
-    return _detail(agent, ticket_id)
+    return _with_messages(get_ticket_for_display(ticket_id))
 
 
 @router.post("/tickets/{ticket_id}/replies", response={201: MessageOut, **ERRORS})

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from sapa.core.exceptions import Conflict, NotFound, SapaError
+from sapa.core.exceptions import Conflict, InvalidInput, NotFound
 
 
 class TicketNotFound(NotFound):
@@ -18,21 +18,21 @@ class InvalidStatusChange(Conflict):
     default_message = _("A ticket cannot go back to new.")
 
 
-class ChannelCannotSend(SapaError):
+class ChannelCannotSend(InvalidInput):
     code = "channel_cannot_send"
-    status = 422
+    default_loc = ("body", "channel")
     default_message = _("Replies cannot be sent on this channel; choose another.")
 
 
-class NoAddressForChannel(SapaError):
+class NoAddressForChannel(InvalidInput):
     code = "no_address_for_channel"
-    status = 422
+    default_loc = ("body", "channel")
     default_message = _("The customer has no address on this channel.")
 
 
-class OutsideReplyWindow(SapaError):
+class OutsideReplyWindow(InvalidInput):
     code = "outside_reply_window"
-    status = 422
+    default_loc = ("body", "channel")
     default_message = _(
         "The customer last wrote on this channel too long ago for a free-form reply."
     )

@@ -15,7 +15,9 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip() or default
 
 
-def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+def env_int(
+    name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
@@ -25,6 +27,8 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
         raise ConfigurationError(f"{name} must be a whole number, not {raw!r}") from error
     if minimum is not None and value < minimum:
         raise ConfigurationError(f"{name} must be at least {minimum}, not {value}")
+    if maximum is not None and value > maximum:
+        raise ConfigurationError(f"{name} must be at most {maximum}, not {value}")
     return value
 
 

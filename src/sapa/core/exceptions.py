@@ -36,11 +36,15 @@ class Conflict(SapaError):
 
 
 class InvalidInput(SapaError):
-    """Input that passed the schema but breaks a rule; reported like a 422 validation error."""
+    """Input that passed the schema but breaks a rule; reported like a 422 validation error,
+    naming the field (`loc`)."""
 
     code = "invalid"
     status = 422
+    default_loc: tuple[str | int, ...] = ("body",)
 
-    def __init__(self, message: str | Promise, *, loc: Sequence[str | int]) -> None:
+    def __init__(
+        self, message: str | Promise | None = None, *, loc: Sequence[str | int] | None = None
+    ) -> None:
         super().__init__(message)
-        self.loc = list(loc)
+        self.loc = list(loc if loc is not None else self.default_loc)

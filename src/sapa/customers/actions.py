@@ -98,12 +98,10 @@ def _suggest_merge(
     customer: Customer, other: Customer, *, address: Address, events: list[PendingEvent]
 ) -> None:
     first, second = sorted((customer, other), key=lambda c: c.pk)
-    reason = _("One message came from %(kind)s %(value)s, which belongs to another customer.") % {
-        "kind": address.kind,
-        "value": address.value,
-    }
     suggestion, created = MergeSuggestion.objects.get_or_create(
-        customer=first, other=second, defaults={"reason": reason[:300]}
+        customer=first,
+        other=second,
+        defaults={"address_kind": address.kind, "address_value": address.value},
     )
     if created:
         events.append(
@@ -239,6 +237,11 @@ def _carry_suggestions(source: Customer, into: Customer) -> None:
         if third_id != into.pk:
             first_id, second_id = sorted((into.pk, third_id))
             MergeSuggestion.objects.get_or_create(
-                customer_id=first_id, other_id=second_id, defaults={"reason": suggestion.reason}
+                customer_id=first_id,
+                other_id=second_id,
+                defaults={
+                    "address_kind": suggestion.address_kind,
+                    "address_value": suggestion.address_value,
+                },
             )
     involving.update(status=MergeSuggestionStatus.DISMISSED)

@@ -1,15 +1,16 @@
 """API endpoints: customers, their cross-channel timeline, and merging duplicates."""
 
-from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from sapa.accounts.models import Agent
 from sapa.api.auth import request_agent
+from sapa.api.pagination import page_limit
 from sapa.api.schemas import ErrorOut, Page
 from sapa.core.actors import Actor
-from sapa.core.exceptions import InvalidInput
 from sapa.customers.actions import merge_customers
+from sapa.customers.exceptions import CannotMerge
 from sapa.customers.models import Customer
 from sapa.customers.queries import (
     access_customer,
@@ -24,11 +25,6 @@ router = Router(tags=["customers"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
-def _check_limit(limit: int) -> None:
-    if not 1 <= limit <= 200:
-        raise InvalidInput("limit is between 1 and 200.", loc=["query", "limit"])
-
-
 def _detail(agent: Agent, customer: Customer) -> Customer:
     customer.figures = customer_figures(agent, customer)  # type: ignore[attr-defined]
     customer.open_suggestions = open_merge_suggestions(customer)  # type: ignore[attr-defined]
@@ -40,11 +36,10 @@ def customer_list(
     request: HttpRequest,
     q: str = "",
     cursor: str | None = None,
-    limit: int = settings.SAPA_PAGE_SIZE,
+    limit: int | None = None,
 ) -> dict[str, object]:
     """Customers whose name or any address (email, phone, handle) matches `q`, newest first."""
-    _check_limit(limit)
-    items, next_cursor = list_customers(q, cursor=cursor, limit=limit)
+    items, next_cursor = list_customers(q, cursor=cursor, limit=page_limit(limit))
     return {"items": items, "next_cursor": next_cursor}
 
 
@@ -54,6 +49,12 @@ def customer_merge(request: HttpRequest, payload: MergeIn) -> Customer:
     """Merge `source_id` into `target_id` (supervisors and admins)."""
     agent = request_agent(request)
     source = access_customer(agent, payload.source_id)
+    if source.pk != payload.source_id:
+        raise CannotMerge(
+            _("Customer %(source)d was already merged into %(into)d.")
+            % {"source": payload.source_id, "into": source.pk}
+        )
+    # A merged target stands for the customer it was merged into.
     target = access_customer(agent, payload.target_id)
     merged = merge_customers(source, into=target, actor=Actor.for_agent(agent))
     return _detail(agent, access_customer(agent, merged.pk))
@@ -72,12 +73,11 @@ def customer_history(
     request: HttpRequest,
     customer_id: int,
     cursor: str | None = None,
-    limit: int = settings.SAPA_PAGE_SIZE,
+    limit: int | None = None,
 ) -> dict[str, object]:
     """Everything that happened with this customer on every channel, newest first: messages,
     tickets, orders and shipment tracking events."""
-    _check_limit(limit)
     agent = request_agent(request)
     customer = access_customer(agent, customer_id)
-    items, next_cursor = customer_timeline(agent, customer, cursor=cursor, limit=limit)
+    items, next_cursor = customer_timeline(agent, customer, cursor=cursor, limit=page_limit(limit))
     return {"items": items, "next_cursor": next_cursor}

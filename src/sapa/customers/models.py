@@ -1,7 +1,9 @@
 from django.db import models
+from django.db.models import Case, F, Value, When
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from sapa.channels.kinds import IdentityKind
+from sapa.channels.kinds import PHONE_KINDS, IdentityKind
 from sapa.core import clock
 from sapa.core.models import Tag
 
@@ -54,7 +56,17 @@ class Identity(models.Model):
     class Meta:
         verbose_name_plural = "identities"
         constraints = [
-            models.UniqueConstraint(fields=["kind", "value"], name="identity_kind_value_unique"),
+            # A phone number belongs to one customer whether it was seen as a phone or a
+            # WhatsApp address, also when two first messages race (one of each kind).
+            models.UniqueConstraint(
+                Case(
+                    When(kind__in=sorted(PHONE_KINDS), then=Value("phone")),
+                    default=F("kind"),
+                    output_field=models.CharField(),
+                ),
+                F("value"),
+                name="identity_address_unique",
+            ),
         ]
         indexes = [models.Index(fields=["value"], name="identity_value_idx")]
 
@@ -76,7 +88,9 @@ class MergeSuggestion(models.Model):
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
     other = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
-    reason = models.CharField(max_length=300)
+    # The address that one message named and that belonged to the other customer.
+    address_kind = models.CharField(max_length=16, choices=IdentityKind.choices)
+    address_value = models.CharField(max_length=320)
     status = models.CharField(
         max_length=16, choices=MergeSuggestionStatus.choices, default=MergeSuggestionStatus.OPEN
     )
@@ -89,3 +103,14 @@ class MergeSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} ~ {self.other_id}"
+
+    @property
+    def reason(self) -> str:
+        """Why the two are probably one person, in the reader's language."""
+        sentence = gettext(
+            "One message came from %(kind)s %(value)s, which belongs to another customer."
+        )
+        return sentence % {
+            "kind": self.get_address_kind_display(),
+            "value": self.address_value,
+        }

@@ -50,7 +50,7 @@ def _messages(tickets: QuerySet, cursor: Any, limit: int) -> list[TimelineItem]:
     rows = (
         Message.objects.filter(ticket__in=tickets)
         .filter(_older_than("created_at", "message", cursor))
-        .select_related("ticket", "author_agent")
+        .select_related("ticket", "author_agent", "author_customer")
         .order_by("-created_at", "-pk")[:limit]
     )
     return [
@@ -64,13 +64,21 @@ def _messages(tickets: QuerySet, cursor: Any, limit: int) -> list[TimelineItem]:
                 "direction": m.direction,
                 "channel": m.channel,
                 "author_kind": m.author_kind,
-                "author_name": m.author_agent.display_name if m.author_agent else "",
+                "author_name": _author_name(m),
                 "text": m.text,
                 "delivery_status": m.delivery_status,
             },
         )
         for m in rows
     ]
+
+
+def _author_name(message: Any) -> str:
+    if message.author_agent is not None:
+        return str(message.author_agent.display_name)
+    if message.author_customer is not None:
+        return str(message.author_customer)
+    return ""
 
 
 def _tickets(tickets: QuerySet, cursor: Any, limit: int) -> list[TimelineItem]:

@@ -34,7 +34,7 @@ MAX_ATTEMPTS = 3
 SUBJECT_FROM_TEXT_CHARS = 80
 
 
-def receive_inbound(message: InboundMessage) -> InboundResult:
+def receive_inbound(message: InboundMessage, *, via: Actor | None = None) -> InboundResult:
     """Store one inbound message: customer, ticket, message, attachments and events.
 
     Idempotent on (channel, external_id): a message seen before returns its original ids
@@ -43,7 +43,8 @@ def receive_inbound(message: InboundMessage) -> InboundResult:
     customer's latest non-closed ticket on the channel whose last message is within
     SAPA_THREAD_WINDOW_HOURS, else a new ticket; a closed ticket gets a follow-up); store the
     message and attachments; reopen a pending or solved ticket. Raises InvalidInput for an
-    unknown ticket_id.
+    unknown ticket_id or one of another customer. `via` (the integration or adapter that
+    handed the message over) is recorded on the message's event.
     """
     duplicate = _find_duplicate(message)
     if duplicate is not None:
@@ -55,7 +56,7 @@ def receive_inbound(message: InboundMessage) -> InboundResult:
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             with transaction.atomic():
-                return _receive(message, stored)
+                return _receive(message, stored, via)
         except IntegrityError:
             duplicate = _find_duplicate(message)
             if duplicate is not None:
@@ -84,7 +85,7 @@ def _find_duplicate(message: InboundMessage) -> InboundResult | None:
     )
 
 
-def _receive(message: InboundMessage, stored: list[StoredFile]) -> InboundResult:
+def _receive(message: InboundMessage, stored: list[StoredFile], via: Actor | None) -> InboundResult:
     actor = Actor.customer(label=message.addresses[0].value)
     customer, customer_created = resolve_customer(
         message.addresses, name=message.sender_name, actor=actor
@@ -126,7 +127,11 @@ def _receive(message: InboundMessage, stored: list[StoredFile]) -> InboundResult
         pending_event(
             "message.received",
             ticket,
-            after={"message_id": stored_message.pk, "channel": message.channel},
+            after={
+                "message_id": stored_message.pk,
+                "channel": message.channel,
+                "via": f"{via.kind}:{via.label}" if via else "",
+            },
         )
     )
     record_events(actor, events)
@@ -144,7 +149,7 @@ def _thread(
 ) -> Ticket:
     """The ticket this message belongs to, updated for its arrival (or a new one)."""
     ticket = (
-        _explicit_ticket(message)
+        _explicit_ticket(message, customer)
         or _replied_ticket(message)
         or _recent_ticket(message, customer, now=now)
     )
@@ -172,12 +177,18 @@ def _thread(
     return ticket
 
 
-def _explicit_ticket(message: InboundMessage) -> Ticket | None:
+def _explicit_ticket(message: InboundMessage, customer: Customer) -> Ticket | None:
     if message.ticket_id is None:
         return None
     ticket = Ticket.objects.select_for_update().filter(pk=message.ticket_id).first()
     if ticket is None:
         raise InvalidInput(_("No ticket has this id."), loc=["body", "ticket_id"])
+    # One customer's words never go into another customer's conversation by id alone.
+    if ticket.customer_id != customer.pk:
+        raise InvalidInput(
+            _("This ticket belongs to another customer than the sender."),
+            loc=["body", "ticket_id"],
+        )
     return ticket
 
 

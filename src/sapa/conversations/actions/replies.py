@@ -163,14 +163,16 @@ def _default_reply_channel(ticket: Ticket) -> str:
 
 
 def _find_address(ticket: Ticket, channel: str) -> str | None:
+    """The customer's address for `channel`: the preferred kind first, the newest of a kind."""
     kinds = REPLY_ADDRESS_KINDS.get(channel, ())
-    identities = {
-        i.kind: i.value
-        for i in Identity.objects.filter(customer_id=ticket.customer_id, kind__in=kinds).order_by(
-            "-created_at"
-        )
-    }
-    return next((identities[kind] for kind in kinds if kind in identities), None)
+    newest: dict[str, str] = {}
+    for kind, value in (
+        Identity.objects.filter(customer_id=ticket.customer_id, kind__in=kinds)
+        .order_by("-created_at", "-id")
+        .values_list("kind", "value")
+    ):
+        newest.setdefault(kind, value)
+    return next((newest[kind] for kind in kinds if kind in newest), None)
 
 
 def _reply_address(ticket: Ticket, channel: str) -> str:

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sapa.core.health import check_database, check_queue
 
@@ -12,8 +12,13 @@ from sapa.core.health import check_database, check_queue
 class Command(BaseCommand):
     help = "Check configuration, database and queue health."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--deploy", action="store_true", help="also run Django's deployment checks"
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("check", fail_level="ERROR")
+        call_command("check", fail_level="ERROR", deploy=options["deploy"])
         database = settings.DATABASES["default"]
         self.stdout.write(f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}")
         self.stdout.write(f"queue:    {settings.HUEY['huey_class']}")

@@ -8,7 +8,6 @@ import sys
 from typing import Any
 
 import uvicorn
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -31,10 +30,10 @@ class Command(BaseCommand):
         call_command("check", fail_level="ERROR")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        if not Agent.objects.exists():
-            self._first_start(load_demo=not options["no_demo"])
-        worker = None if options["no_worker"] else self._start_worker()
         url = f"http://{options['host']}:{options['port']}"
+        if not Agent.objects.exists():
+            self._first_start(url, load_demo=not options["no_demo"])
+        worker = None if options["no_worker"] else self._start_worker()
         self.stdout.write(self.style.SUCCESS(f"Sapa is serving on {url} (Ctrl-C stops)"))
         try:
             uvicorn.run(
@@ -50,14 +49,14 @@ class Command(BaseCommand):
             if worker is not None:
                 self._stop_worker(worker)
 
-    def _first_start(self, *, load_demo: bool) -> None:
+    def _first_start(self, url: str, *, load_demo: bool) -> None:
         if load_demo:
             call_command("demo")
         username, password = create_first_admin(password=os.environ.get("SAPA_ADMIN_PASSWORD"))
         line = "-" * 60
         self.stdout.write(
             f"{line}\n"
-            f"  Admin login (shown once): {settings.SAPA_BASE_URL}/admin/\n"
+            f"  Admin login (shown once): {url}/admin/\n"
             f"  username: {username}\n"
             f"  password: {password}\n"
             f"  Forgot it? `sapa createadmin --reset` makes a new one.\n"
