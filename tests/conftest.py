@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from huey.contrib.djhuey import HUEY
 
@@ -38,6 +39,12 @@ def _inline_tasks() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache (the API caches token lookups)."""
+    cache.clear()
 
 
 class ApiClient(Client):

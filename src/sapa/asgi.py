@@ -2,7 +2,11 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sapa.settings")
-application = get_asgi_application()
+django.setup(set_prefix=False)
+
+from sapa.core.http_handler import SyncStackASGIHandler  # noqa: E402 (needs django.setup)
+
+application = SyncStackASGIHandler()

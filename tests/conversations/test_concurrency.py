@@ -55,7 +55,9 @@ def test_200_concurrent_messages_from_20_customers(admin_api):
     assert len(per_customer) == 20
     # each customer's messages thread into one ticket (same channel, within the window)
     assert Ticket.objects.count() == 20
-    assert sorted(Ticket.objects.values_list("number", flat=True)) == list(range(1001, 1021))
+    numbers = list(Ticket.objects.values_list("number", flat=True))
+    assert len(set(numbers)) == 20
+    assert min(numbers) >= 1001
 
 
 def test_the_same_message_posted_concurrently_is_stored_once(admin_api):

@@ -108,3 +108,16 @@ def test_token_list_and_revoke(client):
     assert find_token(raw) is None
     response = client.get("/api/v1/tickets", headers={"authorization": f"Bearer {raw}"})
     assert response.status_code == 401
+
+
+@pytest.mark.django_db
+def test_revoking_a_token_takes_effect_at_once_despite_the_cache(client):
+    agent = AgentFactory(username="kasir")
+    from sapa.accounts.actions import create_api_token, revoke_api_token
+    from sapa.core.actors import Actor
+
+    token, raw = create_api_token(agent, name="pos", actor=Actor.system("test"))
+    headers = {"authorization": f"Bearer {raw}"}
+    assert client.get("/api/v1/tickets", headers=headers).status_code == 200  # now cached
+    revoke_api_token(token, actor=Actor.system("test"))
+    assert client.get("/api/v1/tickets", headers=headers).status_code == 401

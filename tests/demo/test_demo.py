@@ -267,7 +267,9 @@ def test_history_is_spread_over_three_weeks_and_replayed_in_order(summary):
     assert local_day(28) == date(2026, 2, 11)
     assert event_times[-1] < NOW
     tickets = list(Ticket.objects.order_by("created_at").values_list("number", "created_at"))
-    assert [number for number, _ in tickets] == list(range(1001, 1018))
+    numbers = [number for number, _ in tickets]
+    assert len(numbers) == 17
+    assert numbers == sorted(numbers)  # consecutive on SQLite; a sequence may skip on PostgreSQL
     assert local(tickets[0][1]).date() == local_day(12)
     assert NOW - tickets[-1][1] == timedelta(minutes=40)
     reply_hours = {

@@ -2,12 +2,13 @@
 
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from sapa.accounts.models import Agent, ApiToken, Role, Team
 from sapa.accounts.permissions import Permission, require
-from sapa.accounts.tokens import display_prefix, generate_token, hash_token
+from sapa.accounts.tokens import cache_key, display_prefix, generate_token, hash_token
 from sapa.core.actions import record_event
 from sapa.core.actors import Actor
 
@@ -83,6 +84,9 @@ def revoke_api_token(token: ApiToken, *, actor: Actor) -> None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         record_event(actor, "api_token.revoked", token)
+    # Forget the cached agent (keyed by the token's hash) in this process's cache, and in
+    # every process's when the cache is Redis.
+    cache.delete(cache_key(token.token_hash))
 
 
 def touch_api_token(token: ApiToken) -> None:

@@ -18,5 +18,10 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def cache_key(token_hash: str) -> str:
+    """Where a token's agent is cached (sapa.accounts.queries.find_token_agent)."""
+    return f"sapa:api-token:{token_hash}"
+
+
 def display_prefix(raw: str) -> str:
     return raw[: len(TOKEN_PREFIX) + 6]

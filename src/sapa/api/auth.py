@@ -3,20 +3,15 @@
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from sapa.accounts.actions import touch_api_token
 from sapa.accounts.models import Agent
-from sapa.accounts.queries import find_token
+from sapa.accounts.queries import find_token_agent
 
 
 class BearerToken(HttpBearer):
     """`Authorization: Bearer sapa_...`: the request acts as the token's agent."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Agent | None:
-        found = find_token(token.strip())
-        if found is None:
-            return None
-        touch_api_token(found)
-        return found.agent
+        return find_token_agent(token.strip())
 
 
 def request_agent(request: HttpRequest) -> Agent:

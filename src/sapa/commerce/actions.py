@@ -67,8 +67,9 @@ def upsert_order(data: OrderData, *, actor: Actor) -> tuple[Order, bool]:
 
 
 def _upsert(data: OrderData, actor: Actor) -> tuple[Order, bool]:
+    events: list[PendingEvent] = []
     customer, _created = resolve_customer(
-        data.customer_addresses, name=data.customer_name, actor=actor
+        data.customer_addresses, name=data.customer_name, events=events
     )
     values = {
         "customer": customer,
@@ -83,7 +84,6 @@ def _upsert(data: OrderData, actor: Actor) -> tuple[Order, bool]:
         .filter(shop=settings.SAPA_SHOP, number=data.number)
         .first()
     )
-    events: list[PendingEvent] = []
     created = order is None
     if order is None:
         order = Order.objects.create(shop=settings.SAPA_SHOP, number=data.number, **values)

@@ -94,7 +94,9 @@ def list_tickets(
     tickets = _filtered(visible_tickets(agent), filters)
     if cursor:
         at, ticket_id = decode_cursor(cursor, shape=(datetime, int))
-        tickets = tickets.filter(
+        # The redundant upper bound lets the index seek to the cursor; the OR alone makes
+        # the database scan from the top of the index (slow deep in the chain).
+        tickets = tickets.filter(last_activity_at__lte=at).filter(
             Q(last_activity_at__lt=at) | Q(last_activity_at=at, id__lt=ticket_id)
         )
     page = list(
@@ -121,7 +123,9 @@ def message_page(
     )
     if before:
         at, message_id = decode_cursor(before, shape=(datetime, int))
-        messages = messages.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=message_id))
+        messages = messages.filter(created_at__lte=at).filter(
+            Q(created_at__lt=at) | Q(created_at=at, id__lt=message_id)
+        )
     page = list(messages.order_by("-created_at", "-id")[: limit + 1])
     earlier = None
     if len(page) > limit:

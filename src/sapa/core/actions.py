@@ -5,8 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import models, transaction
-from django.db.models import F
+from django.db import connection, models, transaction
 
 from sapa.core import clock
 from sapa.core.actors import Actor
@@ -82,17 +81,36 @@ def pending_event(
 
 
 def next_counter_value(name: str, *, start: int = 0) -> int:
-    """Increment the counter `name` and return its new value.
+    """Increment the counter `name` (created at `start` if new) and return its new value.
 
     Must run inside a transaction: the UPDATE keeps the counter row locked until commit, so
     concurrent callers get distinct, gap-free values in commit order.
     """
     assert transaction.get_connection().in_atomic_block, "next_counter_value needs a transaction"
-    updated = Counter.objects.filter(name=name).update(value=F("value") + 1)
-    if not updated:
+    value = _increment(name)
+    if value is None:
         Counter.objects.get_or_create(name=name, defaults={"value": start})
-        Counter.objects.filter(name=name).update(value=F("value") + 1)
-    return Counter.objects.values_list("value", flat=True).get(name=name)
+        value = _increment(name)
+    assert value is not None
+    return value
+
+
+def _increment(name: str) -> int | None:
+    # One statement instead of UPDATE then SELECT (SQLite 3.35+ and PostgreSQL both RETURN).
+    table = connection.ops.quote_name(Counter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET value = value + 1 WHERE name = %s RETURNING value",  # noqa: S608
+            [name],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
+
+
+def raise_counter_to(name: str, value: int) -> None:
+    """Make the counter at least `value` (after an import that used numbers itself)."""
+    counter, _created = Counter.objects.get_or_create(name=name, defaults={"value": value})
+    Counter.objects.filter(pk=counter.pk, value__lt=value).update(value=value)
 
 
 def ensure_tags(names: Iterable[str]) -> list[Tag]:

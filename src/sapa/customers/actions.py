@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from sapa.accounts.permissions import Permission, require
 from sapa.channels.kinds import PHONE_KINDS
 from sapa.channels.messages import Address
-from sapa.core.actions import PendingEvent, ensure_tags, pending_event, record_event, record_events
+from sapa.core.actions import PendingEvent, ensure_tags, pending_event, record_event
 from sapa.core.actors import Actor
 from sapa.customers.exceptions import CannotMerge
 from sapa.customers.models import (
@@ -46,25 +46,26 @@ def _owner_of(address: Address, identities: list[Identity]) -> Customer | None:
 
 
 def resolve_customer(
-    addresses: Sequence[Address], *, name: str, actor: Actor
+    addresses: Sequence[Address], *, name: str, events: list[PendingEvent]
 ) -> tuple[Customer, bool]:
     """Find the customer behind `addresses` (first one first), creating what is new.
 
     Returns (customer, created). New addresses become identities of that customer. When
     the addresses belong to different customers nothing is merged: an open MergeSuggestion
-    is recorded for each other customer. Must run inside a transaction; raises
-    IntegrityError when a concurrent transaction created one of the same identities, and the
-    caller retries.
+    is recorded for each other customer. The customers found are locked until commit, which
+    serialises two messages of one customer (they cannot open two tickets). Appends its
+    Events to `events` for the caller to record with its own. Must run inside a
+    transaction; raises IntegrityError when a concurrent transaction created one of the same
+    identities, and the caller retries.
     """
     assert addresses, "resolve_customer needs at least one address"
     identities = list(
-        Identity.objects.select_related("customer").filter(
-            reduce(or_, (_identity_filter(address) for address in addresses))
-        )
+        Identity.objects.select_related("customer")
+        .select_for_update(of=("customer",))
+        .filter(reduce(or_, (_identity_filter(address) for address in addresses)))
     )
     owners = [_owner_of(address, identities) for address in addresses]
     customer = next((owner for owner in owners if owner is not None), None)
-    events: list[PendingEvent] = []
     created = customer is None
     if customer is None:
         customer = Customer.objects.create(name=name[:200])
@@ -90,7 +91,6 @@ def resolve_customer(
     for address, owner in zip(addresses, owners, strict=True):
         if owner is not None and owner.pk != customer.pk:
             _suggest_merge(customer, owner, address=address, events=events)
-    record_events(actor, events)
     return customer, created
 
 

@@ -87,15 +87,12 @@ def _find_duplicate(message: InboundMessage) -> InboundResult | None:
 
 def _receive(message: InboundMessage, stored: list[StoredFile], via: Actor | None) -> InboundResult:
     actor = Actor.customer(label=message.addresses[0].value)
-    customer, customer_created = resolve_customer(
-        message.addresses, name=message.sender_name, actor=actor
-    )
-    if not customer_created:
-        # Serialises two messages of one customer, so they cannot open two tickets.
-        customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    now = clock.now()
     events: list[PendingEvent] = []
-    ticket = _thread(message, customer, now=now, events=events)
+    customer, customer_created = resolve_customer(
+        message.addresses, name=message.sender_name, events=events
+    )
+    now = clock.now()
+    ticket = _thread(message, customer, now=now, is_new_customer=customer_created, events=events)
 
     html = sanitise_html(message.html)
     text = message.text or html_to_text(html)
@@ -145,13 +142,18 @@ def _receive(message: InboundMessage, stored: list[StoredFile], via: Actor | Non
 
 
 def _thread(
-    message: InboundMessage, customer: Customer, *, now: datetime, events: list[PendingEvent]
+    message: InboundMessage,
+    customer: Customer,
+    *,
+    now: datetime,
+    is_new_customer: bool,
+    events: list[PendingEvent],
 ) -> Ticket:
     """The ticket this message belongs to, updated for its arrival (or a new one)."""
     ticket = (
         _explicit_ticket(message, customer)
         or _replied_ticket(message)
-        or _recent_ticket(message, customer, now=now)
+        or (None if is_new_customer else _recent_ticket(message, customer, now=now))
     )
     if ticket is None or ticket.status == TicketStatus.CLOSED:
         return _open_ticket(message, customer, now=now, follow_up_of=ticket, events=events)
