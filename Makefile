@@ -37,9 +37,14 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
+# Each prints one JSON line; on SQLite, then on the PostgreSQL server of DATABASE_URL
+# (default 127.0.0.1:5432) in a scratch database. BENCH_DBS="sqlite" skips PostgreSQL.
+BENCH_DBS ?= sqlite postgres
 bench: $(STAMP)
-	$(BIN)/python bench/ingest.py
-	$(BIN)/python bench/tickets_list.py
+	set -e; for db in $(BENCH_DBS); do \
+		$(BIN)/python bench/ingest.py --db $$db; \
+		$(BIN)/python bench/tickets_list.py --db $$db; \
+	done
 
 messages: $(STAMP)
 	cd src/sapa && export SAPA_VAR_DIR=$$(mktemp -d) && \

@@ -88,6 +88,8 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sapa.sqlite3'}")
 _database = dj_database_url.parse(DATABASE_URL)
 if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, with one process's writers taking turns (see its docstring).
+    _database["ENGINE"] = "sapa.core.sqlite_backend"
     _database["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on the busy
         # timeout instead of failing with "database is locked" when upgrading a read lock.

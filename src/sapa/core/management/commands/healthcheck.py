@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("check", fail_level="ERROR", deploy=options["deploy"])
         database = settings.DATABASES["default"]
-        self.stdout.write(f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}")
+        self.stdout.write(f"database: {connection.vendor} {database['NAME']}")
         self.stdout.write(f"queue:    {settings.HUEY['huey_class']}")
         self.stdout.write(f"realtime: {settings.CHANNEL_LAYERS['default']['BACKEND']}")
         self.stdout.write(f"base url: {settings.SAPA_BASE_URL}")
