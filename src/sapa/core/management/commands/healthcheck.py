@@ -3,9 +3,9 @@
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from sapa.core.health import check_database, check_queue
 
