@@ -1,7 +1,7 @@
 """The `sapa` command.
 
-`sapa run | worker | demo | createadmin | token create | check` are Sapa's own; any other
-word is a Django management command (`sapa migrate`, `sapa shell`, `sapa createsuperuser`).
+`sapa run | worker | demo | createadmin | token create/list/revoke | check` are Sapa's own;
+any other word is a Django management command (`sapa migrate`, `sapa shell`, ...).
 """
 
 import os

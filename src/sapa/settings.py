@@ -104,8 +104,8 @@ elif _database["ENGINE"] == "django.db.backends.postgresql":
     _database.setdefault("OPTIONS", {})
     _database["OPTIONS"].setdefault("connect_timeout", 5)
     if env_bool("SAPA_DB_POOL", True):
-        # Django's psycopg pool: under ASGI each request runs in a fresh thread, so without
-        # a pool every request would open a new PostgreSQL connection.
+        # Django's psycopg pool: connections are handed back at the end of each request
+        # and reused, instead of one new PostgreSQL connection per request.
         _database["CONN_MAX_AGE"] = 0
         _database["OPTIONS"]["pool"] = {
             "min_size": env_int("SAPA_DB_POOL_MIN", 2, minimum=0),

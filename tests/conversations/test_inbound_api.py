@@ -4,6 +4,7 @@ import base64
 from typing import Any
 
 import pytest
+from django.test import override_settings
 
 from sapa.conversations.models import Attachment, Message, Ticket
 from sapa.core.models import Event
@@ -278,3 +279,41 @@ def test_explicit_ticket_id_of_another_customer_is_refused(admin_api):
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "ticket_id"]
     assert counts() == before
+
+
+def test_in_reply_to_threads_a_reply_into_the_senders_ticket(admin_api):
+    first = admin_api.post_json(
+        "/api/v1/inbound",
+        payload(channel="email", external_id="<a@mail>", **{"from": {"email": "a@example.com"}}),
+    ).json()
+    admin_api.patch_json(f"/api/v1/tickets/{first['ticket_id']}", {"status": "solved"})
+    with override_settings(SAPA_THREAD_WINDOW_HOURS=0):  # only the header can thread it
+        reply = admin_api.post_json(
+            "/api/v1/inbound",
+            payload(
+                channel="email",
+                external_id="<b@mail>",
+                in_reply_to="<a@mail>",
+                **{"from": {"email": "a@example.com"}},
+            ),
+        ).json()
+    assert reply["ticket_id"] == first["ticket_id"]
+
+
+def test_in_reply_to_another_customers_message_does_not_join_their_ticket(admin_api):
+    """A header naming someone else's message never files this message into their ticket."""
+    theirs = admin_api.post_json(
+        "/api/v1/inbound",
+        payload(channel="email", external_id="<x@mail>", **{"from": {"email": "x@example.com"}}),
+    ).json()
+    mine = admin_api.post_json(
+        "/api/v1/inbound",
+        payload(
+            channel="email",
+            external_id="<y@mail>",
+            in_reply_to="<x@mail>",
+            **{"from": {"email": "y@example.com"}},
+        ),
+    ).json()
+    assert mine["ticket_id"] != theirs["ticket_id"]
+    assert Ticket.objects.get(pk=theirs["ticket_id"]).messages.count() == 1

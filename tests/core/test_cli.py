@@ -121,3 +121,31 @@ def test_revoking_a_token_takes_effect_at_once_despite_the_cache(client):
     assert client.get("/api/v1/tickets", headers=headers).status_code == 200  # now cached
     revoke_api_token(token, actor=Actor.system("test"))
     assert client.get("/api/v1/tickets", headers=headers).status_code == 401
+
+
+@pytest.mark.django_db
+def test_an_expired_token_is_refused(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    AgentFactory(username="sementara")
+    out = StringIO()
+    call_command(
+        "token",
+        "create",
+        "--user",
+        "sementara",
+        "--expires-days",
+        "1",
+        stdout=out,
+        stderr=StringIO(),
+    )
+    raw = out.getvalue().strip().splitlines()[-1]
+    headers = {"authorization": f"Bearer {raw}"}
+    assert client.get("/api/v1/tickets", headers=headers).status_code == 200
+    ApiToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    from django.core.cache import cache
+
+    cache.clear()  # what 30 seconds of the token cache's lifetime do
+    assert client.get("/api/v1/tickets", headers=headers).status_code == 401

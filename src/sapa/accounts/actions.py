@@ -1,6 +1,6 @@
 """Agents, teams and API tokens."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db import transaction
@@ -66,14 +66,21 @@ def add_agent_to_team(agent: Agent, team: Team, *, actor: Actor) -> None:
         record_event(actor, "agent.team_added", agent, after={"team_id": team.pk})
 
 
-def create_api_token(agent: Agent, *, name: str, actor: Actor) -> tuple[ApiToken, str]:
-    """Create a token for `agent` and return it with the plain text, which is never stored."""
+def create_api_token(
+    agent: Agent, *, name: str, actor: Actor, expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token for `agent` (valid until `expires_at`, if given) and return it with
+    the plain text, which is never stored."""
     if actor.agent is not None and actor.agent.pk != agent.pk:
         require(actor, Permission.MANAGE_TOKENS)
     raw = generate_token()
     with transaction.atomic():
         token = ApiToken.objects.create(
-            agent=agent, name=name, prefix=display_prefix(raw), token_hash=hash_token(raw)
+            agent=agent,
+            name=name,
+            prefix=display_prefix(raw),
+            token_hash=hash_token(raw),
+            expires_at=expires_at,
         )
         record_event(actor, "api_token.created", token, after={"agent_id": agent.pk, "name": name})
     return token, raw

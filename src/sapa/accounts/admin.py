@@ -55,5 +55,6 @@ class ApiTokenAdmin(ReadOnlyModelAdmin):
             revoke_api_token(token, actor=actor)
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        # Needed for the changelist action; the fields themselves are read-only.
-        return obj is None and super(ReadOnlyModelAdmin, self).has_change_permission(request)
+        # The changelist offers actions only to those who may change the model; the change
+        # form itself stays read-only (no object may be changed field by field).
+        return obj is None and admin.ModelAdmin.has_change_permission(self, request)

@@ -63,6 +63,9 @@ def resolve_customer(
         Identity.objects.select_related("customer")
         .select_for_update(of=("customer",))
         .filter(reduce(or_, (_identity_filter(address) for address in addresses)))
+        # Locks are taken in customer order, as merge_customers does: no deadlock between
+        # two messages naming the same two customers in opposite order.
+        .order_by("customer_id", "pk")
     )
     owners = [_owner_of(address, identities) for address in addresses]
     customer = next((owner for owner in owners if owner is not None), None)

@@ -152,7 +152,7 @@ def _thread(
     """The ticket this message belongs to, updated for its arrival (or a new one)."""
     ticket = (
         _explicit_ticket(message, customer)
-        or _replied_ticket(message)
+        or _replied_ticket(message, customer)
         or (None if is_new_customer else _recent_ticket(message, customer, now=now))
     )
     if ticket is None or ticket.status == TicketStatus.CLOSED:
@@ -194,13 +194,16 @@ def _explicit_ticket(message: InboundMessage, customer: Customer) -> Ticket | No
     return ticket
 
 
-def _replied_ticket(message: InboundMessage) -> Ticket | None:
+def _replied_ticket(message: InboundMessage, customer: Customer) -> Ticket | None:
+    """The sender's ticket holding the message `in_reply_to` names. A reference to another
+    customer's message is ignored (threading falls back to recency): a header alone never
+    files one customer's words into another's conversation."""
     if not message.in_reply_to:
         return None
     candidates = list(
-        Message.objects.filter(external_id=message.in_reply_to).values_list("channel", "ticket_id")[
-            :10
-        ]
+        Message.objects.filter(
+            external_id=message.in_reply_to, ticket__customer=customer
+        ).values_list("channel", "ticket_id")[:10]
     )
     same_channel = [ticket_id for channel, ticket_id in candidates if channel == message.channel]
     any_channel = [ticket_id for _channel, ticket_id in candidates]

@@ -1,9 +1,11 @@
 """`sapa token create --user U` (prints the new token alone on the last line),
 `sapa token list [--user U]`, `sapa token revoke PREFIX`."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from sapa.accounts.actions import create_api_token, revoke_api_token
 from sapa.accounts.models import Agent, ApiToken
@@ -18,6 +20,9 @@ class Command(BaseCommand):
         create = sub.add_parser("create", help="create a token for an agent")
         create.add_argument("--user", required=True, help="the agent's username")
         create.add_argument("--name", default="cli", help="what the token is for")
+        create.add_argument(
+            "--expires-days", type=int, default=None, help="refuse the token after this many days"
+        )
         listing = sub.add_parser("list", help="list tokens (never their secrets)")
         listing.add_argument("--user", help="only this agent's tokens")
         revoke = sub.add_parser("revoke", help="revoke a token by the prefix `list` shows")
@@ -30,7 +35,14 @@ class Command(BaseCommand):
         agent = Agent.objects.filter(username=options["user"], is_active=True).first()
         if agent is None:
             raise CommandError(f"No active agent named {options['user']!r}.")
-        token, raw = create_api_token(agent, name=options["name"], actor=Actor.system("cli"))
+        expires_at = None
+        if options["expires_days"] is not None:
+            if options["expires_days"] < 1:
+                raise CommandError("--expires-days must be at least 1.")
+            expires_at = timezone.now() + timedelta(days=options["expires_days"])
+        token, raw = create_api_token(
+            agent, name=options["name"], actor=Actor.system("cli"), expires_at=expires_at
+        )
         self.stderr.write(f"Token {token.prefix}… for {agent.username} (shown once):")
         self.stdout.write(raw)
 

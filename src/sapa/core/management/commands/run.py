@@ -10,6 +10,7 @@ from typing import Any
 import uvicorn
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
 
 from sapa.accounts.models import Agent
 from sapa.accounts.provisioning import create_first_admin
@@ -31,6 +32,11 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         url = f"http://{options['host']}:{options['port']}"
+        if options["workers"] > 1 and connection.vendor == "sqlite":
+            self.stderr.write(
+                "Several web processes on SQLite queue on its single writer; with more than "
+                "one, use PostgreSQL (DATABASE_URL). See docs/deployment.md."
+            )
         if not Agent.objects.exists():
             self._first_start(url, load_demo=not options["no_demo"])
         worker = None if options["no_worker"] else self._start_worker()
