@@ -6,6 +6,7 @@ createadmin` and `sapa token create` as subprocesses; then `uvicorn sapa.asgi:ap
 also on Ctrl-C, SIGTERM or an error.
 """
 
+import argparse
 import os
 import secrets
 import signal
@@ -63,6 +64,18 @@ class Server:
             for pid, used in sorted(after.items())
         ]
         return "CPU of the server's processes while timed: " + ", ".join(shares)
+
+
+def add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every benchmark shares: server processes, seed, and a pause to profile."""
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers (default: 2)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--hold",
+        type=float,
+        default=0,
+        help="seconds to keep the server up before timing (to attach py-spy)",
+    )
 
 
 def exit_cleanly_on_sigterm() -> None:

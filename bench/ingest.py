@@ -31,6 +31,7 @@ from _http_load import (
     run_async,
 )
 from _server import (
+    add_server_arguments,
     exit_cleanly_on_sigterm,
     log,
     prepare_instance,
@@ -197,14 +198,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=16, help="clients (default: 16)")
     parser.add_argument("--requests", type=int, default=3000, help="timed requests (3000)")
     parser.add_argument("--warmup", type=int, default=300, help="untimed requests first (300)")
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers (default: 2)")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--hold",
-        type=float,
-        default=0,
-        help="seconds to keep the server up after warm-up, before timing (to attach py-spy)",
-    )
+    add_server_arguments(parser)
     return parser.parse_args()
 
 

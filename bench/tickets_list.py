@@ -34,6 +34,7 @@ from _http_load import (
     run_async,
 )
 from _server import (
+    add_server_arguments,
     exit_cleanly_on_sigterm,
     log,
     prepare_instance,
@@ -88,14 +89,7 @@ def _arguments() -> argparse.Namespace:
         "--requests", type=int, default=300, help="timed requests of each page kind (300)"
     )
     parser.add_argument("--concurrency", type=int, default=1, help="clients (default: 1)")
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers (default: 2)")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--hold",
-        type=float,
-        default=0,
-        help="seconds to keep the server up before timing (to attach py-spy)",
-    )
+    add_server_arguments(parser)
     return parser.parse_args()
 
 
