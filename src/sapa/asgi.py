@@ -1,4 +1,5 @@
-"""ASGI entry point (uvicorn): HTTP through Django; websockets join here with the console."""
+"""ASGI entry point (uvicorn): HTTP through Django, websockets (the console's live updates)
+through Channels."""
 
 import os
 
@@ -7,6 +8,19 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sapa.settings")
 django.setup(set_prefix=False)
 
-from sapa.core.http_handler import SyncStackASGIHandler  # noqa: E402 (needs django.setup)
+# These need django.setup() first.
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-application = SyncStackASGIHandler()
+from sapa.core.http_handler import SyncStackASGIHandler  # noqa: E402
+from sapa.web.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": SyncStackASGIHandler(),
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

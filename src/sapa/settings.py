@@ -9,6 +9,7 @@ code reads at call time (limits, windows) are plain settings so that tests can u
 `override_settings`. The README's configuration table lists every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "channels",
     "huey.contrib.djhuey",
     "ninja",
     "sapa.core",
@@ -50,6 +52,8 @@ INSTALLED_APPS = [
     "sapa.commerce",
     "sapa.demo",
     "sapa.web",
+    # Last, as its documentation asks: it records failed logins of every login form.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -60,8 +64,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sapa.web.middleware.AgentLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sapa.urls"
@@ -155,7 +161,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    # django-axes refuses logins of a locked-out account or address before the password
+    # is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:inbox"
+LOGOUT_REDIRECT_URL = "web:login"
+
+# Login throttling: after SAPA_LOGIN_FAILURE_LIMIT failures an account, and separately an
+# address, is locked for SAPA_LOGIN_LOCKOUT_MINUTES (failures are stored in the database,
+# so every web process sees them).
+AXES_FAILURE_LIMIT = env_int("SAPA_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SAPA_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/auth/locked_out.html"
+AXES_VERBOSE = False
 
 # --- Language and time ------------------------------------------------------------------
 LANGUAGE_CODE = env_str("SAPA_LANGUAGE", "id")

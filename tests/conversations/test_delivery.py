@@ -58,12 +58,16 @@ def _reply(text: str = "Baik Kak, kami cek dulu ya.") -> Message:
 
 
 def test_reply_writes_message_and_outbox_in_one_go(django_capture_on_commit_callbacks):
+    """The message and its outbox item are written together; delivery waits for commit."""
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         message = _reply()
     assert message.delivery_status == "queued"
     item = OutboxItem.objects.get(message=message)
     assert (item.status, item.attempts) == ("pending", 0)
-    assert len(callbacks) == 1  # delivery enqueued only once the transaction commits
+    for callback in callbacks:  # the commit
+        callback()
+    item.refresh_from_db()
+    assert (item.status, item.attempts) == ("done", 1)
 
 
 def test_temporary_failure_is_retried_with_backoff_then_sent(email_provider):

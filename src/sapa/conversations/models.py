@@ -191,3 +191,54 @@ class OutboxItem(models.Model):
 
     def __str__(self) -> str:
         return f"outbox {self.message_id} {self.status}"
+
+
+class NotificationKind(models.TextChoices):
+    ASSIGNED = "assigned", _("Assigned to you")
+    MENTIONED = "mentioned", _("Mentioned you")
+    CUSTOMER_REPLIED = "customer_replied", _("Customer replied")
+
+
+class Notification(models.Model):
+    """Something an agent should look at: a ticket given to them, a mention, a reply."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    # Who caused it (empty for the customer or the system).
+    actor_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["agent", "read_at", "-created_at"], name="notification_agent_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.ticket_id} for {self.agent_id}"
+
+
+class Macro(models.Model):
+    """A canned reply with placeholders ({{ customer.first_name }}, {{ order.number }},
+    {{ agent.name }}), edited by the agent before sending. Managed by supervisors."""
+
+    name = models.CharField(max_length=120)
+    body = models.TextField()
+    language = models.CharField(max_length=8, default="id")
+    # Shown to everyone when empty; otherwise to the team's agents.
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "language"], name="macro_name_language_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from sapa.accounts.models import Agent
 from sapa.channels.messages import InboundMessage, InboundResult
+from sapa.conversations.actions.notifications import notify
 from sapa.conversations.attachment_files import StoredFile, store_file
 from sapa.conversations.html import html_to_text, sanitise_html
 from sapa.conversations.models import (
@@ -15,10 +17,12 @@ from sapa.conversations.models import (
     AuthorKind,
     Direction,
     Message,
+    NotificationKind,
     Ticket,
     TicketStatus,
 )
 from sapa.conversations.numbering import next_ticket_number
+from sapa.conversations.realtime import announce_ticket_change
 from sapa.core import clock
 from sapa.core.actions import PendingEvent, pending_event, record_events
 from sapa.core.actors import Actor
@@ -92,7 +96,9 @@ def _receive(message: InboundMessage, stored: list[StoredFile], via: Actor | Non
         message.addresses, name=message.sender_name, events=events
     )
     now = clock.now()
-    ticket = _thread(message, customer, now=now, is_new_customer=customer_created, events=events)
+    ticket, ticket_created = _thread(
+        message, customer, now=now, is_new_customer=customer_created, events=events
+    )
 
     html = sanitise_html(message.html)
     text = message.text or html_to_text(html)
@@ -132,6 +138,19 @@ def _receive(message: InboundMessage, stored: list[StoredFile], via: Actor | Non
         )
     )
     record_events(actor, events)
+    announce_ticket_change(
+        ticket_id=ticket.pk,
+        team_id=ticket.team_id,
+        assignee_id=ticket.assignee_id,
+        kind="new" if ticket_created else "message",
+    )
+    if ticket.assignee_id is not None and not ticket_created:
+        notify(
+            Agent.objects.filter(pk=ticket.assignee_id),
+            ticket=ticket,
+            kind=NotificationKind.CUSTOMER_REPLIED,
+            actor=actor,
+        )
     return InboundResult(
         ticket_id=ticket.pk,
         ticket_number=ticket.number,
@@ -148,15 +167,15 @@ def _thread(
     now: datetime,
     is_new_customer: bool,
     events: list[PendingEvent],
-) -> Ticket:
-    """The ticket this message belongs to, updated for its arrival (or a new one)."""
+) -> tuple[Ticket, bool]:
+    """The ticket this message belongs to, updated for its arrival, or a new one (True)."""
     ticket = (
         _explicit_ticket(message, customer)
         or _replied_ticket(message, customer)
         or (None if is_new_customer else _recent_ticket(message, customer, now=now))
     )
     if ticket is None or ticket.status == TicketStatus.CLOSED:
-        return _open_ticket(message, customer, now=now, follow_up_of=ticket, events=events)
+        return _open_ticket(message, customer, now=now, follow_up_of=ticket, events=events), True
 
     updates: dict[str, object] = {
         "last_customer_message_at": now,
@@ -176,7 +195,7 @@ def _thread(
     for field, value in updates.items():
         setattr(ticket, field, value)
     ticket.save(update_fields=[*updates, "updated_at"])
-    return ticket
+    return ticket, False
 
 
 def _explicit_ticket(message: InboundMessage, customer: Customer) -> Ticket | None:

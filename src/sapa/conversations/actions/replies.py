@@ -10,6 +10,7 @@ from sapa.accounts.permissions import Permission, require
 from sapa.channels.kinds import REPLY_ADDRESS_KINDS
 from sapa.channels.registry import capabilities
 from sapa.conversations.actions.locking import lock_ticket
+from sapa.conversations.actions.notifications import notify_mentions
 from sapa.conversations.actions.ticket_state import apply_status
 from sapa.conversations.exceptions import (
     ChannelCannotSend,
@@ -27,6 +28,7 @@ from sapa.conversations.models import (
     Ticket,
     TicketStatus,
 )
+from sapa.conversations.realtime import announce_ticket_change
 from sapa.core import clock
 from sapa.core.actions import PendingEvent, pending_event, record_events
 from sapa.core.actors import Actor
@@ -99,6 +101,12 @@ def reply(
         status_fields = apply_status(ticket, target, now=now, events=events) if target else []
         ticket.save(update_fields=[*updates, *status_fields, "updated_at"])
         record_events(actor, events)
+        announce_ticket_change(
+            ticket_id=ticket.pk,
+            team_id=ticket.team_id,
+            assignee_id=ticket.assignee_id,
+            kind="message",
+        )
         transaction.on_commit(lambda: _enqueue_delivery(outbox.pk))
     return message
 
@@ -110,8 +118,8 @@ def _enqueue_delivery(outbox_id: int) -> None:
 
 
 def add_note(ticket: Ticket, *, text: str, actor: Actor, html: str = "") -> Message:
-    """Add an internal note (never sent to the customer). Raises PermissionDenied,
-    InvalidInput."""
+    """Add an internal note (never sent to the customer); agents @mentioned in it who may see
+    the ticket are notified. Raises PermissionDenied, InvalidInput."""
     require(actor, Permission.REPLY)
     text = _checked_text(text, html)
     with transaction.atomic():
@@ -129,7 +137,20 @@ def add_note(ticket: Ticket, *, text: str, actor: Actor, html: str = "") -> Mess
         )
         ticket.last_activity_at = now
         ticket.save(update_fields=["last_activity_at", "updated_at"])
-        record_events(actor, [pending_event("note.added", ticket, after={"message_id": note.pk})])
+        mentioned = notify_mentions(text, ticket=ticket, actor=actor)
+        record_events(
+            actor,
+            [
+                pending_event(
+                    "note.added",
+                    ticket,
+                    after={"message_id": note.pk, "mentioned": [a.pk for a in mentioned]},
+                )
+            ],
+        )
+        announce_ticket_change(
+            ticket_id=ticket.pk, team_id=ticket.team_id, assignee_id=ticket.assignee_id, kind="note"
+        )
     return note
 
 

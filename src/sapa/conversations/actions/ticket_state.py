@@ -9,8 +9,10 @@ from django.db import transaction
 from sapa.accounts.models import Agent, Team
 from sapa.accounts.permissions import Permission, require
 from sapa.conversations.actions.locking import lock_ticket
+from sapa.conversations.actions.notifications import notify
 from sapa.conversations.exceptions import InvalidStatusChange, TicketClosed
-from sapa.conversations.models import Priority, Ticket, TicketStatus
+from sapa.conversations.models import NotificationKind, Priority, Ticket, TicketStatus
+from sapa.conversations.realtime import announce_ticket_change
 from sapa.core import clock
 from sapa.core.actions import PendingEvent, ensure_tags, pending_event, record_events
 from sapa.core.actors import Actor
@@ -145,6 +147,7 @@ def change_ticket(ticket: Ticket, changes: TicketChanges, *, actor: Actor) -> Ti
         if ticket.status == TicketStatus.CLOSED and changes != TicketChanges():
             raise TicketClosed()
         now = clock.now()
+        before = (ticket.team_id, ticket.assignee_id)
         events: list[PendingEvent] = []
         fields: list[str] = []
         if changes.priority is not None:
@@ -167,7 +170,19 @@ def change_ticket(ticket: Ticket, changes: TicketChanges, *, actor: Actor) -> Ti
             ticket.last_activity_at = now
             ticket.save(update_fields=[*dict.fromkeys(fields), "last_activity_at", "updated_at"])
             record_events(actor, events)
+            _announce(ticket, before=before, actor=actor)
     return ticket
+
+
+def _announce(ticket: Ticket, *, before: tuple[int | None, int | None], actor: Actor) -> None:
+    """Tell consoles of the ticket's old and new team and assignee; notify a new assignee."""
+    _team_before, assignee_before = before
+    for team_id, assignee_id in {before, (ticket.team_id, ticket.assignee_id)}:
+        announce_ticket_change(
+            ticket_id=ticket.pk, team_id=team_id, assignee_id=assignee_id, kind="update"
+        )
+    if ticket.assignee is not None and ticket.assignee_id != assignee_before:
+        notify([ticket.assignee], ticket=ticket, kind=NotificationKind.ASSIGNED, actor=actor)
 
 
 def set_status(ticket: Ticket, *, status: TicketStatus, actor: Actor) -> Ticket:
@@ -202,4 +217,5 @@ def tag_ticket(
             ticket.last_activity_at = clock.now()
             ticket.save(update_fields=["last_activity_at", "updated_at"])
             record_events(actor, events)
+            _announce(ticket, before=(ticket.team_id, ticket.assignee_id), actor=actor)
     return ticket

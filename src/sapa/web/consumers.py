@@ -1,0 +1,108 @@
+"""The console's websocket: live ticket changes, notifications, and who else is on a ticket.
+
+An agent's connection joins the groups of the tickets they may see (see
+conversations.realtime); to watch one ticket (presence: viewing, typing) it must pass the
+same `access_ticket` check as the ticket page. Messages carry ids only; the page fetches
+content over HTTP with the usual checks.
+"""
+
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.generic.websocket import JsonWebsocketConsumer
+
+from sapa.accounts.models import Agent
+from sapa.accounts.queries import team_ids_of
+from sapa.conversations import realtime
+from sapa.conversations.exceptions import TicketNotFound
+from sapa.conversations.queries import access_ticket, can_see_all_tickets
+
+PRESENCE_STATES = {"viewing", "typing", "left"}
+UNAUTHORISED = 4401
+
+
+class ConsoleConsumer(JsonWebsocketConsumer):
+    agent: Agent
+    groups_joined: list[str]
+    watched: int | None
+
+    def connect(self) -> None:
+        user = self.scope.get("user")
+        if not isinstance(user, Agent) or not user.is_active:
+            self.close(code=UNAUTHORISED)
+            return
+        self.agent = user
+        self.watched = None
+        self.groups_joined = [realtime.agent_group(user.pk)]
+        if can_see_all_tickets(user):
+            self.groups_joined.append(realtime.ALL_TICKETS_GROUP)
+        else:
+            self.groups_joined.append(realtime.QUEUE_GROUP)
+            self.groups_joined += [realtime.team_group(t) for t in team_ids_of(user)]
+        for group in self.groups_joined:
+            async_to_sync(self.channel_layer.group_add)(group, self.channel_name)
+        self.accept()
+
+    def disconnect(self, code: int) -> None:
+        if getattr(self, "agent", None) is None:
+            return
+        self._unwatch()
+        for group in self.groups_joined:
+            async_to_sync(self.channel_layer.group_discard)(group, self.channel_name)
+
+    def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        if kind == "watch":
+            self._watch(content.get("ticket_id"))
+        elif kind == "presence" and content.get("state") in PRESENCE_STATES:
+            self._presence(str(content["state"]))
+
+    def _watch(self, ticket_id: object) -> None:
+        self._unwatch()
+        if not isinstance(ticket_id, int) or isinstance(ticket_id, bool):
+            return
+        try:
+            access_ticket(self.agent, ticket_id)
+        except TicketNotFound:
+            self.send_json({"type": "error", "error": "ticket_not_found", "ticket_id": ticket_id})
+            return
+        self.watched = ticket_id
+        group = realtime.ticket_group(ticket_id)
+        async_to_sync(self.channel_layer.group_add)(group, self.channel_name)
+        self._presence("viewing")
+
+    def _unwatch(self) -> None:
+        if self.watched is None:
+            return
+        self._presence("left")
+        async_to_sync(self.channel_layer.group_discard)(
+            realtime.ticket_group(self.watched), self.channel_name
+        )
+        self.watched = None
+
+    def _presence(self, state: str) -> None:
+        if self.watched is None:
+            return
+        async_to_sync(self.channel_layer.group_send)(
+            realtime.ticket_group(self.watched),
+            {
+                "type": "ticket.presence",
+                "ticket_id": self.watched,
+                "agent_id": self.agent.pk,
+                "agent_name": self.agent.display_name,
+                "state": state,
+            },
+        )
+
+    # Group message handlers (type "ticket.changed" -> ticket_changed).
+    def ticket_changed(self, event: dict[str, Any]) -> None:
+        self.send_json(event)
+
+    def ticket_presence(self, event: dict[str, Any]) -> None:
+        if event["agent_id"] != self.agent.pk:
+            self.send_json(event)
+
+    def notification_created(self, event: dict[str, Any]) -> None:
+        self.send_json(event)
