@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from sapa.accounts.models import Agent, Role, Team
 from sapa.conversations.models import (
+    PRIORITY_RANK,
     AuthorKind,
     Direction,
     Message,
@@ -229,6 +230,7 @@ def load_tickets(count: int, *, seed: int = 1) -> LoadSummary:
         for offset, (created, last_activity, status, customer_id, channel) in enumerate(drafts):
             ticket_id = first_ticket + offset
             open_tickets += status == TicketStatus.OPEN
+            priority = _pick(rng, PRIORITY_WEIGHTS)
             finished = status in (TicketStatus.SOLVED, TicketStatus.CLOSED)
             answered = status != TicketStatus.NEW
             first_response = created + timedelta(seconds=rng.uniform(300, 8 * 3600))
@@ -238,7 +240,8 @@ def load_tickets(count: int, *, seed: int = 1) -> LoadSummary:
                     "number": first_number + offset,
                     "subject": f"{rng.choice(SUBJECTS)} #{rng.randint(10000, 99999)}",
                     "status": status,
-                    "priority": _pick(rng, PRIORITY_WEIGHTS),
+                    "priority": priority,
+                    "priority_rank": PRIORITY_RANK[priority],
                     "origin_channel": channel,
                     "customer_id": customer_id,
                     "team_id": rng.choice(team_ids) if rng.random() < 0.8 else None,

@@ -16,6 +16,7 @@ from sapa.conversations.inbound_payload import inbound_message
 from sapa.conversations.models import Attachment, Priority, Ticket, TicketStatus
 from sapa.conversations.queries import (
     TicketFilters,
+    TicketSort,
     access_ticket,
     get_ticket_for_display,
     list_tickets,
@@ -67,6 +68,7 @@ class TicketQuery(Schema):
     customer: int | None = None
     tag: str | None = None
     q: str = ""
+    sort: TicketSort = TicketSort.ACTIVITY
     cursor: str | None = None
     limit: int | None = None
 
@@ -107,7 +109,11 @@ def ticket_list(request: HttpRequest, query: Query[TicketQuery]) -> dict[str, ob
     `next_cursor` back as `cursor` for the next page."""
     agent = request_agent(request)
     items, next_cursor = list_tickets(
-        agent, _filters(query, agent), cursor=query.cursor, limit=page_limit(query.limit)
+        agent,
+        _filters(query, agent),
+        cursor=query.cursor,
+        limit=page_limit(query.limit),
+        sort=query.sort,
     )
     return {"items": items, "next_cursor": next_cursor}
 

@@ -35,6 +35,8 @@ class Ticket(models.Model):
     subject = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=16, choices=TicketStatus.choices, default=TicketStatus.NEW)
     priority = models.CharField(max_length=16, choices=Priority.choices, default=Priority.NORMAL)
+    # PRIORITY_RANK[priority], kept beside it by the actions so lists can sort and page by it.
+    priority_rank = models.PositiveSmallIntegerField(default=2)
     origin_channel = models.CharField(max_length=16, choices=Channel.choices)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="tickets")
     team = models.ForeignKey(
@@ -69,6 +71,11 @@ class Ticket(models.Model):
             models.Index(
                 fields=["status", "-last_activity_at", "-id"], name="ticket_status_activity_idx"
             ),
+            models.Index(
+                fields=["status", "priority_rank", "-last_activity_at", "-id"],
+                name="ticket_status_priority_idx",
+            ),
+            models.Index(fields=["status", "created_at", "id"], name="ticket_status_age_idx"),
             models.Index(
                 fields=["assignee", "status", "-last_activity_at"], name="ticket_assignee_idx"
             ),

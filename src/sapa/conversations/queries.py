@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -45,6 +47,12 @@ def get_ticket_for_display(ticket_id: int) -> Ticket:
     return _for_display(Ticket.objects.all()).get(pk=ticket_id)
 
 
+class TicketSort(StrEnum):
+    ACTIVITY = "activity"  # most recent activity first
+    PRIORITY = "priority"  # urgent first, then most recent activity
+    AGE = "age"  # oldest first (who has waited longest)
+
+
 @dataclass(frozen=True)
 class TicketFilters:
     statuses: tuple[str, ...] = ()
@@ -52,6 +60,7 @@ class TicketFilters:
     assignee_id: int | None = None
     unassigned: bool = False
     team_id: int | None = None
+    team_ids: tuple[int, ...] | None = None
     channel: str | None = None
     customer_id: int | None = None
     tag: str | None = None
@@ -69,6 +78,8 @@ def _filtered(tickets: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Tic
         tickets = tickets.filter(assignee_id=filters.assignee_id)
     if filters.team_id is not None:
         tickets = tickets.filter(team_id=filters.team_id)
+    if filters.team_ids is not None:
+        tickets = tickets.filter(team_id__in=filters.team_ids)
     if filters.channel:
         tickets = tickets.filter(origin_channel=filters.channel)
     if filters.customer_id is not None:
@@ -83,32 +94,69 @@ def _filtered(tickets: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Tic
     return tickets
 
 
-def list_tickets(
-    agent: Agent, filters: TicketFilters, *, cursor: str | None, limit: int
-) -> tuple[list[Ticket], str | None]:
-    """One page of visible tickets, most recent activity first, and the next page's cursor.
+# Each sort: its ORDER BY, and the keyset condition "after this cursor". Every condition
+# repeats the leading key as a plain bound so the index seeks to the cursor.
+_ORDER = {
+    TicketSort.ACTIVITY: ("-last_activity_at", "-id"),
+    TicketSort.PRIORITY: ("priority_rank", "-last_activity_at", "-id"),
+    TicketSort.AGE: ("created_at", "id"),
+}
+_CURSOR_SHAPE: dict[TicketSort, tuple[type, ...]] = {
+    TicketSort.ACTIVITY: (datetime, int),
+    TicketSort.PRIORITY: (int, datetime, int),
+    TicketSort.AGE: (datetime, int),
+}
 
-    Three queries whatever the page size: tickets with customer/assignee/team, and tags.
+
+def _after(sort: TicketSort, values: list[Any]) -> Q:
+    if sort == TicketSort.ACTIVITY:
+        at, pk = values
+        return Q(last_activity_at__lte=at) & (
+            Q(last_activity_at__lt=at) | Q(last_activity_at=at, id__lt=pk)
+        )
+    if sort == TicketSort.AGE:
+        at, pk = values
+        return Q(created_at__gte=at) & (Q(created_at__gt=at) | Q(created_at=at, id__gt=pk))
+    rank, at, pk = values
+    same_rank_later = Q(last_activity_at__lt=at) | Q(last_activity_at=at, id__lt=pk)
+    return Q(priority_rank__gte=rank) & (
+        Q(priority_rank__gt=rank) | (Q(priority_rank=rank) & same_rank_later)
+    )
+
+
+def _cursor_of(sort: TicketSort, ticket: Ticket) -> str:
+    if sort == TicketSort.ACTIVITY:
+        return encode_cursor(ticket.last_activity_at, ticket.pk)
+    if sort == TicketSort.AGE:
+        return encode_cursor(ticket.created_at, ticket.pk)
+    return encode_cursor(ticket.priority_rank, ticket.last_activity_at, ticket.pk)
+
+
+def list_tickets(
+    agent: Agent,
+    filters: TicketFilters,
+    *,
+    cursor: str | None,
+    limit: int,
+    sort: TicketSort = TicketSort.ACTIVITY,
+) -> tuple[list[Ticket], str | None]:
+    """One page of visible tickets in `sort` order, and the next page's cursor.
+
+    Two queries whatever the page size: tickets with customer/assignee/team, and tags.
     Raises InvalidInput for a malformed cursor.
     """
     tickets = _filtered(visible_tickets(agent), filters)
     if cursor:
-        at, ticket_id = decode_cursor(cursor, shape=(datetime, int))
-        # The redundant upper bound lets the index seek to the cursor; the OR alone makes
-        # the database scan from the top of the index (slow deep in the chain).
-        tickets = tickets.filter(last_activity_at__lte=at).filter(
-            Q(last_activity_at__lt=at) | Q(last_activity_at=at, id__lt=ticket_id)
-        )
+        tickets = tickets.filter(_after(sort, decode_cursor(cursor, shape=_CURSOR_SHAPE[sort])))
     page = list(
         tickets.select_related("customer", "assignee", "team")
         .prefetch_related("tags")
-        .order_by("-last_activity_at", "-id")[: limit + 1]
+        .order_by(*_ORDER[sort])[: limit + 1]
     )
     if len(page) <= limit:
         return page, None
     page = page[:limit]
-    last = page[-1]
-    return page, encode_cursor(last.last_activity_at, last.pk)
+    return page, _cursor_of(sort, page[-1])
 
 
 def message_page(

@@ -11,7 +11,13 @@ from sapa.accounts.permissions import Permission, require
 from sapa.conversations.actions.locking import lock_ticket
 from sapa.conversations.actions.notifications import notify
 from sapa.conversations.exceptions import InvalidStatusChange, TicketClosed
-from sapa.conversations.models import NotificationKind, Priority, Ticket, TicketStatus
+from sapa.conversations.models import (
+    PRIORITY_RANK,
+    NotificationKind,
+    Priority,
+    Ticket,
+    TicketStatus,
+)
 from sapa.conversations.realtime import announce_ticket_change
 from sapa.core import clock
 from sapa.core.actions import PendingEvent, ensure_tags, pending_event, record_events
@@ -83,7 +89,8 @@ def _apply_priority(ticket: Ticket, priority: Priority, events: list[PendingEven
         )
     )
     ticket.priority = priority
-    return ["priority"]
+    ticket.priority_rank = PRIORITY_RANK[priority]
+    return ["priority", "priority_rank"]
 
 
 def _apply_assignee(
