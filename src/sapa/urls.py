@@ -1,15 +1,14 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from sapa.api.assembly import api
 from sapa.core.views import healthz, page_not_found, server_error
-from sapa.web.views import home
 
 urlpatterns = [
-    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("", include("sapa.web.urls")),
 ]
 
 handler404 = page_not_found

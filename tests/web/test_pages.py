@@ -11,14 +11,17 @@ from tests.factories import AgentFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_home_is_indonesian_by_default_and_english_on_request(client):
-    indonesian = client.get("/")
-    english = client.get("/", headers={"accept-language": "en"})
+def test_sign_in_page_is_indonesian_by_default_and_english_on_request(client):
+    """The start page sends visitors to sign in, in their browser's language."""
+    assert client.get("/").url == "/inbox/"
+    assert client.get("/inbox/").url.startswith("/login/")
+    indonesian = client.get("/login/")
+    english = client.get("/login/", headers={"accept-language": "en"})
     assert indonesian.status_code == english.status_code == 200
     assert '<html lang="id">' in indonesian.text
-    assert "Satu kotak masuk" in indonesian.text
+    assert "Masuk" in indonesian.text
     assert '<html lang="en">' in english.text
-    assert "One inbox and one history per customer" in english.text
+    assert "Sign in to answer your customers." in english.text
 
 
 def test_every_admin_changelist_and_change_page_renders(client):

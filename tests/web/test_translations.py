@@ -11,15 +11,21 @@ LOCALE = Path(sapa.__file__).parent / "locale" / "id" / "LC_MESSAGES"
 
 
 def _entries(po_text: str) -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) for each entry of a .po file, header first."""
+    """(msgid, msgstr, fuzzy) for each live entry of a .po file, header first. For plural
+    entries, msgstr is the first plural form."""
     entries: list[tuple[str, str, bool]] = []
     for block in po_text.strip().split("\n\n"):
+        lines = [line for line in block.splitlines() if not line.startswith("#")]
+        if not lines:  # obsolete entries (#~) and comments only
+            continue
         parts: dict[str, str] = {"msgid": "", "msgstr": ""}
         current = ""
-        for line in block.splitlines():
-            keyword = re.match(r"^(msgid|msgstr) (\".*\")$", line)
+        for line in lines:
+            keyword = re.match(
+                r'^(msgid|msgid_plural|msgstr|msgstr\[0\]|msgstr\[\d+\]) (".*")$', line
+            )
             if keyword:
-                current = keyword.group(1)
+                current = keyword.group(1).replace("[0]", "")
                 parts[current] = ast.literal_eval(keyword.group(2))
             elif line.startswith('"') and current:
                 parts[current] += ast.literal_eval(line)

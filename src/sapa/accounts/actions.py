@@ -53,6 +53,23 @@ def set_agent_password(agent: Agent, *, password: str, actor: Actor) -> None:
         record_event(actor, "agent.password_changed", agent)
 
 
+def set_agent_language(agent: Agent, *, language: str, actor: Actor) -> None:
+    """The language the console speaks to `agent` ("id" or "en")."""
+    if agent.language == language:
+        return
+    with transaction.atomic():
+        before = agent.language
+        agent.language = language
+        agent.save(update_fields=["language"])
+        record_event(
+            actor,
+            "agent.language_changed",
+            agent,
+            before={"language": before},
+            after={"language": language},
+        )
+
+
 def create_team(name: str, *, slug: str, actor: Actor, description: str = "") -> Team:
     with transaction.atomic():
         team = Team.objects.create(name=name, slug=slug, description=description)

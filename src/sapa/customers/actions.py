@@ -248,3 +248,19 @@ def _carry_suggestions(source: Customer, into: Customer) -> None:
                 },
             )
     involving.update(status=MergeSuggestionStatus.DISMISSED)
+
+
+def dismiss_merge_suggestion(suggestion: MergeSuggestion, *, actor: Actor) -> None:
+    """Record that the two customers are different people."""
+    require(actor, Permission.MERGE_CUSTOMERS)
+    with transaction.atomic():
+        updated = MergeSuggestion.objects.filter(
+            pk=suggestion.pk, status=MergeSuggestionStatus.OPEN
+        ).update(status=MergeSuggestionStatus.DISMISSED)
+        if updated:
+            record_event(
+                actor,
+                "customer.merge_dismissed",
+                suggestion.customer,
+                after={"other_id": suggestion.other_id},
+            )

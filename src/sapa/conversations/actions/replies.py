@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sapa.accounts.permissions import Permission, require
-from sapa.channels.kinds import REPLY_ADDRESS_KINDS
 from sapa.channels.registry import capabilities
 from sapa.conversations.actions.locking import lock_ticket
 from sapa.conversations.actions.notifications import notify_mentions
@@ -29,12 +28,12 @@ from sapa.conversations.models import (
     TicketStatus,
 )
 from sapa.conversations.realtime import announce_ticket_change
+from sapa.conversations.reply_routing import address_for, reply_options
 from sapa.core import clock
 from sapa.core.actions import PendingEvent, pending_event, record_events
 from sapa.core.actors import Actor
 from sapa.core.exceptions import InvalidInput
 from sapa.core.models import ActorKind
-from sapa.customers.models import Identity
 
 _AUTHOR_KIND = {
     ActorKind.AGENT: AuthorKind.AGENT,
@@ -168,36 +167,14 @@ def _checked_text(text: str, html: str) -> str:
 
 
 def _default_reply_channel(ticket: Ticket) -> str:
-    recent_channels = (
-        Message.objects.filter(ticket=ticket, direction=Direction.INBOUND)
-        .order_by("-created_at", "-id")
-        .values_list("channel", flat=True)[:20]
-    )
-    for channel in dict.fromkeys([*recent_channels, ticket.origin_channel]):
-        if capabilities(channel).can_send and _find_address(ticket, channel):
-            return channel
-    for identity in ticket.customer.identities.order_by("created_at"):
-        for channel, kinds in REPLY_ADDRESS_KINDS.items():
-            if identity.kind in kinds and capabilities(channel).can_send:
-                return channel
-    raise NoAddressForChannel(_("The customer has no address that a reply can be sent to."))
-
-
-def _find_address(ticket: Ticket, channel: str) -> str | None:
-    """The customer's address for `channel`: the preferred kind first, the newest of a kind."""
-    kinds = REPLY_ADDRESS_KINDS.get(channel, ())
-    newest: dict[str, str] = {}
-    for kind, value in (
-        Identity.objects.filter(customer_id=ticket.customer_id, kind__in=kinds)
-        .order_by("-created_at", "-id")
-        .values_list("kind", "value")
-    ):
-        newest.setdefault(kind, value)
-    return next((newest[kind] for kind in kinds if kind in newest), None)
+    options = reply_options(ticket)
+    if not options:
+        raise NoAddressForChannel(_("The customer has no address that a reply can be sent to."))
+    return options[0].channel
 
 
 def _reply_address(ticket: Ticket, channel: str) -> str:
-    address = _find_address(ticket, channel)
+    address = address_for(ticket, channel)
     if address is None:
         raise NoAddressForChannel()
     return address

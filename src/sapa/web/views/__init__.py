@@ -1,0 +1,1 @@
+"""The agent console's pages, split by what they show."""

@@ -1,0 +1,100 @@
+"""The inbox: saved views with counts, filters, sorting, keyset pages, bulk actions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from sapa.conversations import actions
+from sapa.conversations.inbox import VIEW_LABELS, combine, view_counts, view_filters
+from sapa.conversations.models import TicketStatus
+from sapa.conversations.queries import access_ticket, list_tickets
+from sapa.core.actors import Actor
+from sapa.core.exceptions import InvalidInput, SapaError
+from sapa.web.forms import BulkActionForm, InboxFilterForm
+from sapa.web.requests import request_agent
+
+PAGE_SIZE = 50
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    agent = request_agent(request)
+    form = InboxFilterForm(request.GET)
+    form.is_valid()  # an invalid field is left out (cleaned_data lacks it); the inbox shows
+    chosen_view = form.chosen_view()
+    filters = combine(view_filters(chosen_view, agent), form.chosen_filters())
+    try:
+        tickets, next_cursor = list_tickets(
+            agent,
+            filters,
+            cursor=form.cleaned_data.get("cursor") or None,
+            limit=PAGE_SIZE,
+            sort=form.chosen_sort(),
+        )
+    except InvalidInput:
+        tickets, next_cursor = [], None
+    next_query = request.GET.copy()
+    next_query["cursor"] = next_cursor or ""
+    context = {
+        "form": form,
+        "view": chosen_view,
+        "views": [(v, label) for v, label in VIEW_LABELS.items()],
+        "counts": view_counts(agent),
+        "tickets": tickets,
+        "next_url": f"?{next_query.urlencode()}" if next_cursor else "",
+        "bulk_form": BulkActionForm(),
+        "statuses": TicketStatus.choices,
+    }
+    if request.headers.get("HX-Request") and request.GET.get("fragment") == "rows":
+        return render(request, "web/inbox/partials/rows.html", context)
+    if request.headers.get("HX-Request") and request.GET.get("fragment") == "counts":
+        return render(request, "web/inbox/partials/views.html", context)
+    return render(request, "web/inbox/inbox.html", context)
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Apply one change to many tickets; each ticket is checked and reported on its own."""
+    agent = request_agent(request)
+    form = BulkActionForm(request.POST)
+    back = redirect(f"{request.path.rsplit('/bulk/', 1)[0]}/?{_return_query(request.POST)}")
+    if not form.is_valid():
+        messages.error(request, _("Choose tickets and a complete action."))
+        return back
+    data = form.cleaned_data
+    actor = Actor.for_agent(agent)
+    done, failed = 0, []
+    for ticket_id in data["ticket_ids"]:
+        try:
+            ticket = access_ticket(agent, ticket_id)
+            if data["action"] == "assign":
+                actions.assign_ticket(ticket, assignee=data["assignee"], actor=actor)
+            elif data["action"] == "status":
+                actions.set_status(ticket, status=TicketStatus(data["status"]), actor=actor)
+            else:
+                actions.tag_ticket(ticket, add=[data["tag"]], actor=actor)
+            done += 1
+        except SapaError as error:
+            failed.append(f"#{ticket_id}: {error.message}")
+    if done:
+        messages.success(
+            request,
+            ngettext("%(count)d ticket changed.", "%(count)d tickets changed.", done)
+            % {"count": done},
+        )
+    for failure in failed:
+        messages.error(request, failure)
+    return back
+
+
+def _return_query(post: QueryDict) -> str:
+    keep = QueryDict(mutable=True)
+    for key in ("view", "status", "priority", "channel", "team", "assignee", "tag", "q", "sort"):
+        if post.get(f"return_{key}"):
+            keep[key] = str(post[f"return_{key}"])
+    return keep.urlencode()

@@ -1,0 +1,218 @@
+"""The ticket page: the conversation as one timeline, the composer, the sidebar, and the
+customer panel (the single customer view)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from sapa.accounts.models import Agent
+from sapa.accounts.queries import team_ids_of
+from sapa.commerce.queries import latest_order, recent_orders
+from sapa.conversations import actions
+from sapa.conversations.exceptions import TicketNotFound
+from sapa.conversations.models import Direction, Macro, Message, Ticket, TicketStatus
+from sapa.conversations.placeholders import PlaceholderContext, fill_placeholders
+from sapa.conversations.queries import access_ticket, visible_tickets
+from sapa.conversations.reply_routing import reply_options
+from sapa.conversations.ticket_timeline import ticket_timeline
+from sapa.core.actors import Actor
+from sapa.core.exceptions import SapaError
+from sapa.customers.queries import open_merge_suggestions
+from sapa.web.forms import NoteForm, ReplyForm, TicketFieldsForm
+from sapa.web.requests import request_agent
+
+OTHER_TICKETS = 10
+
+
+def _ticket_or_404(agent: Agent, ticket_id: int) -> Ticket:
+    try:
+        return access_ticket(agent, ticket_id)
+    except TicketNotFound as error:
+        raise Http404() from error
+
+
+def _latest_inbound_id(ticket: Ticket) -> int:
+    return (
+        Message.objects.filter(ticket=ticket, direction=Direction.INBOUND)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+        or 0
+    )
+
+
+def _macros_for(agent: Agent) -> list[Macro]:
+    return list(
+        Macro.objects.filter(is_active=True)
+        .filter(Q(team__isnull=True) | Q(team_id__in=team_ids_of(agent)))
+        .order_by("name")
+    )
+
+
+def _sidebar_form(ticket: Ticket) -> TicketFieldsForm:
+    return TicketFieldsForm(
+        initial={
+            "status": ticket.status,
+            "priority": ticket.priority,
+            "assignee": ticket.assignee_id,
+            "team": ticket.team_id,
+            "tags": " ".join(sorted(t.name for t in ticket.tags.all())),
+        }
+    )
+
+
+def _page_context(
+    request: HttpRequest, agent: Agent, ticket: Ticket, **extra: Any
+) -> dict[str, Any]:
+    entries, earlier = ticket_timeline(ticket)
+    customer = ticket.customer
+    options = reply_options(ticket)
+    context = {
+        "ticket": ticket,
+        "entries": entries,
+        "earlier_cursor": earlier,
+        "customer": customer,
+        "identities": sorted(customer.identities.all(), key=lambda i: (i.kind, i.value)),
+        "orders": recent_orders(customer),
+        "other_tickets": list(
+            visible_tickets(agent)
+            .filter(customer=customer)
+            .exclude(pk=ticket.pk)
+            .order_by("-last_activity_at")[:OTHER_TICKETS]
+        ),
+        "suggestions": open_merge_suggestions(customer),
+        "reply_options": options,
+        "reply_form": extra.pop("reply_form", None)
+        or ReplyForm(initial={"seen_message_id": _latest_inbound_id(ticket)}),
+        "note_form": extra.pop("note_form", None) or NoteForm(),
+        "fields_form": _sidebar_form(ticket),
+        "macros": _macros_for(agent),
+        "statuses": TicketStatus.choices,
+        "agents": Agent.objects.filter(is_active=True).order_by("first_name", "username"),
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+@require_GET
+def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    agent = request_agent(request)
+    found = _ticket_or_404(agent, ticket_id)
+    return render(request, "web/tickets/ticket.html", _page_context(request, agent, found))
+
+
+@login_required
+@require_GET
+def timeline(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The timeline fragment, re-fetched when the websocket says the ticket changed."""
+    agent = request_agent(request)
+    found = _ticket_or_404(agent, ticket_id)
+    entries, earlier = ticket_timeline(found)
+    return render(
+        request,
+        "web/tickets/partials/timeline.html",
+        {"ticket": found, "entries": entries, "earlier_cursor": earlier},
+    )
+
+
+@login_required
+@require_POST
+def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    agent = request_agent(request)
+    found = _ticket_or_404(agent, ticket_id)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        context = _page_context(request, agent, found, reply_form=form)
+        return render(request, "web/tickets/ticket.html", context, status=422)
+    data = form.cleaned_data
+    newest = _latest_inbound_id(found)
+    if newest > (data.get("seen_message_id") or 0) and not data.get("confirm_send"):
+        # The customer wrote while the agent was composing: show it, ask before sending.
+        bound = ReplyForm({**request.POST.dict(), "confirm_send": "on", "seen_message_id": newest})
+        bound.is_valid()
+        context = _page_context(request, agent, found, reply_form=bound, new_message_warning=True)
+        return render(request, "web/tickets/ticket.html", context, status=409)
+    try:
+        actions.reply(
+            found,
+            text=data["text"],
+            channel=data.get("channel") or None,
+            status_after=TicketStatus(data["status"]) if data.get("status") else None,
+            actor=Actor.for_agent(agent),
+        )
+    except SapaError as error:
+        form.add_error(None, str(error.message))
+        context = _page_context(request, agent, found, reply_form=form)
+        return render(request, "web/tickets/ticket.html", context, status=422)
+    messages.success(request, _("Reply sent."))
+    return redirect("web:ticket", ticket_id=found.pk)
+
+
+@login_required
+@require_POST
+def note(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    agent = request_agent(request)
+    found = _ticket_or_404(agent, ticket_id)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_note(found, text=form.cleaned_data["text"], actor=Actor.for_agent(agent))
+        except SapaError as error:
+            form.add_error(None, str(error.message))
+    if form.errors:
+        context = _page_context(request, agent, found, note_form=form, active_tab="note")
+        return render(request, "web/tickets/ticket.html", context, status=422)
+    messages.success(request, _("Note added."))
+    return redirect("web:ticket", ticket_id=found.pk)
+
+
+@login_required
+@require_POST
+def fields(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Change status, priority, assignee, team or tags from the sidebar (only the fields
+    sent are changed)."""
+    agent = request_agent(request)
+    found = _ticket_or_404(agent, ticket_id)
+    form = TicketFieldsForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("web:ticket", ticket_id=found.pk)
+    data, sent = form.cleaned_data, set(request.POST)
+    changes = actions.TicketChanges(
+        status=TicketStatus(data["status"]) if "status" in sent and data["status"] else None,
+        priority=data["priority"] if "priority" in sent and data["priority"] else None,
+        assignee=actions.Change(data["assignee"]) if "assignee" in sent else None,
+        team=actions.Change(data["team"]) if "team" in sent else None,
+        tags=data["tags"] if "tags" in sent else None,
+    )
+    try:
+        actions.change_ticket(found, changes, actor=Actor.for_agent(agent))
+        messages.success(request, _("Ticket updated."))
+    except SapaError as error:
+        messages.error(request, str(error.message))
+    return redirect("web:ticket", ticket_id=found.pk)
+
+
+@login_required
+@require_GET
+def macro_text(request: HttpRequest, ticket_id: int, macro_id: int) -> HttpResponse:
+    """The reply textarea, filled with the macro for this ticket (editable before sending)."""
+    agent = request_agent(request)
+    found = _ticket_or_404(agent, ticket_id)
+    macro = next((m for m in _macros_for(agent) if m.pk == macro_id), None)
+    if macro is None:
+        raise Http404()
+    text = fill_placeholders(
+        macro.body,
+        PlaceholderContext(ticket=found, agent=agent, order=latest_order(found.customer)),
+    )
+    return render(request, "web/tickets/partials/reply_text.html", {"text": text})
