@@ -15,10 +15,8 @@ Prints one JSON line on stdout ("requests" counts the timed requests of each pag
 import argparse
 import asyncio
 import json
-import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -33,6 +31,7 @@ from _http_load import (
     percentile_ms,
     run_async,
 )
+from _preload import load_tickets_into
 from _server import (
     add_server_arguments,
     exit_cleanly_on_sigterm,
@@ -44,25 +43,6 @@ from _server import (
 
 LIST_PATH = "/api/v1/tickets?status=open"
 WARMUP_REQUESTS = 20
-
-
-def _load(env: dict[str, str], *, tickets: int, seed: int) -> None:
-    """Set Django up in this process on the run's environment and load the tickets."""
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from django.db import connections
-
-    from _ticket_loader import load_tickets
-
-    started = time.perf_counter()
-    summary = load_tickets(tickets, seed=seed)
-    connections.close_all()
-    log(
-        f"loaded {summary.tickets} tickets ({summary.open_tickets} open), "
-        f"{summary.customers} customers in {time.perf_counter() - started:.1f} s"
-    )
 
 
 async def _deep_cursor(session: aiohttp.ClientSession, depth: int) -> tuple[str | None, int]:
@@ -103,7 +83,7 @@ def main() -> None:
     ):
         env = sapa_environment(var_dir=Path(temp), database_url=database.url)
         token = prepare_instance(env)
-        _load(env, tickets=args.tickets, seed=args.seed)
+        load_tickets_into(env, tickets=args.tickets, seed=args.seed)
         with running_server(env, workers=args.workers) as server:
 
             async def measure() -> tuple[LoadResult, int]:

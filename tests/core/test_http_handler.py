@@ -92,3 +92,11 @@ def test_a_slow_request_does_not_block_another(settings):
     assert (slow[0], fast[0]) == (200, 200)
     assert len(seen_threads) == 2
     assert all(name.startswith("sapa-request") for _ident, name in seen_threads)
+
+
+@pytest.mark.django_db
+def test_every_response_says_how_long_the_server_took(client):
+    response = client.get("/healthz")
+    name, duration = response["Server-Timing"].split(";dur=")
+    assert name == "app"
+    assert float(duration) >= 0

@@ -8,13 +8,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from sapa.accounts.models import Agent, Team
+from sapa.channels.kinds import Channel
 from sapa.conversations import actions
 from sapa.conversations.inbox import VIEW_LABELS, combine, view_counts, view_filters
-from sapa.conversations.models import TicketStatus
+from sapa.conversations.models import Priority, TicketStatus
 from sapa.conversations.queries import access_ticket, list_tickets
 from sapa.core.actors import Actor
 from sapa.core.exceptions import InvalidInput, SapaError
-from sapa.web.forms import BulkActionForm, InboxFilterForm
+from sapa.web.forms import SORT_LABELS, BulkActionForm, InboxFilterForm
 from sapa.web.requests import request_agent
 
 PAGE_SIZE = 50
@@ -39,15 +41,32 @@ def inbox(request: HttpRequest) -> HttpResponse:
         tickets, next_cursor = [], None
     next_query = request.GET.copy()
     next_query["cursor"] = next_cursor or ""
+    counts = view_counts(agent)
+    chosen = form.cleaned_data
     context = {
-        "form": form,
         "view": chosen_view,
-        "views": [(v, label) for v, label in VIEW_LABELS.items()],
-        "counts": view_counts(agent),
+        "view_label": VIEW_LABELS[chosen_view],
+        "views": [(v, label, counts[v]) for v, label in VIEW_LABELS.items()],
         "tickets": tickets,
         "next_url": f"?{next_query.urlencode()}" if next_cursor else "",
-        "bulk_form": BulkActionForm(),
+        # Plain option lists, built once (rendering form widgets is slow).
+        "agents": list(Agent.objects.filter(is_active=True).order_by("first_name", "username")),
+        "teams": list(Team.objects.order_by("name")),
         "statuses": TicketStatus.choices,
+        "priorities": Priority.choices,
+        "channels": Channel.choices,
+        "sorts": list(SORT_LABELS.items()),
+        "bulk_actions": BulkActionForm.ACTIONS,
+        "chosen": {
+            "status": chosen.get("status") or "",
+            "priority": chosen.get("priority") or "",
+            "channel": chosen.get("channel") or "",
+            "team": chosen["team"].pk if chosen.get("team") else None,
+            "assignee": chosen["assignee"].pk if chosen.get("assignee") else None,
+            "tag": chosen.get("tag") or "",
+            "q": chosen.get("q") or "",
+            "sort": form.chosen_sort().value,
+        },
     }
     if request.headers.get("HX-Request") and request.GET.get("fragment") == "rows":
         return render(request, "web/inbox/partials/rows.html", context)

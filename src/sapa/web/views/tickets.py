@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from sapa.accounts.models import Agent
+from sapa.accounts.models import Agent, Team
 from sapa.accounts.queries import team_ids_of
 from sapa.commerce.queries import latest_order, recent_orders
 from sapa.conversations import actions
@@ -23,6 +23,7 @@ from sapa.conversations.reply_routing import reply_options
 from sapa.conversations.ticket_timeline import ticket_timeline
 from sapa.core.actors import Actor
 from sapa.core.exceptions import SapaError
+from sapa.customers.models import Customer
 from sapa.customers.queries import open_merge_suggestions
 from sapa.web.forms import NoteForm, ReplyForm, TicketFieldsForm
 from sapa.web.requests import request_agent
@@ -71,7 +72,7 @@ def _page_context(
     request: HttpRequest, agent: Agent, ticket: Ticket, **extra: Any
 ) -> dict[str, Any]:
     entries, earlier = ticket_timeline(ticket)
-    customer = ticket.customer
+    customer = Customer.objects.prefetch_related("identities", "tags").get(pk=ticket.customer_id)
     options = reply_options(ticket)
     context = {
         "ticket": ticket,
@@ -79,6 +80,8 @@ def _page_context(
         "earlier_cursor": earlier,
         "customer": customer,
         "identities": sorted(customer.identities.all(), key=lambda i: (i.kind, i.value)),
+        "customer_tags": [tag.name for tag in customer.tags.all()],
+        "teams": list(Team.objects.order_by("name")),
         "orders": recent_orders(customer),
         "other_tickets": list(
             visible_tickets(agent)
