@@ -307,3 +307,39 @@ def test_ticket_page_query_count_does_not_grow_with_messages(
         inbound(f"lagi {i}")
     with django_assert_num_queries(21):
         assert client.get(f"/tickets/{ticket.pk}/").status_code == 200
+
+
+def test_attachments_show_images_inline_and_everything_else_as_download(
+    client, rina, outsider, team_a, admin_api
+):
+    import base64
+
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    )
+    body = {
+        "channel": "email", "external_id": "<lampiran@x>", "from": {"email": "l@example.com"},
+        "text": "bukti transfer",
+        "attachments": [
+            {"name": "bukti.png", "content_type": "image/png",
+             "content": base64.b64encode(png).decode()},
+            {"name": "x.svg", "content_type": "image/svg+xml",
+             "content": base64.b64encode(b"<svg onload=alert(1)></svg>").decode()},
+        ],
+    }  # fmt: skip
+    ticket_id = admin_api.post_json("/api/v1/inbound", body).json()["ticket_id"]
+    ticket = Ticket.objects.get(pk=ticket_id)
+    change_ticket(ticket, TicketChanges(team=Change(team_a)), actor=Actor.system("test"))
+    image, svg = ticket.messages.get().attachments.order_by("pk")
+    client.force_login(rina)
+    page = client.get(f"/tickets/{ticket_id}/").text
+    assert f'<img src="/attachments/{image.pk}/"' in page
+    assert f'<img src="/attachments/{svg.pk}/"' not in page
+    shown = client.get(f"/attachments/{image.pk}/")
+    assert (shown.status_code, shown["Content-Type"]) == (200, "image/png")
+    assert b"".join(shown.streaming_content) == png
+    downloaded = client.get(f"/attachments/{svg.pk}/")
+    assert downloaded["Content-Type"] == "application/octet-stream"
+    assert downloaded["Content-Disposition"].startswith("attachment")
+    client.force_login(outsider)
+    assert client.get(f"/attachments/{image.pk}/").status_code == 404

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from sapa.web.views import auth, customers, inbox, manage, notifications, tickets
+from sapa.web.views import attachments, auth, customers, inbox, manage, notifications, tickets
 
 app_name = "web"
 
@@ -23,6 +23,7 @@ urlpatterns = [
         tickets.macro_text,
         name="ticket_macro",
     ),
+    path("attachments/<int:attachment_id>/", attachments.attachment, name="attachment"),
     path("customers/<int:customer_id>/", customers.customer, name="customer"),
     path("customers/<int:customer_id>/edit/", customers.edit, name="customer_edit"),
     path("customers/<int:customer_id>/merge/", customers.merge, name="customer_merge"),

@@ -27,6 +27,7 @@ from sapa.customers.models import Customer
 from sapa.customers.queries import open_merge_suggestions
 from sapa.web.forms import NoteForm, ReplyForm, TicketFieldsForm
 from sapa.web.requests import request_agent
+from sapa.web.views.attachments import INLINE_TYPES
 
 OTHER_TICKETS = 10
 
@@ -76,6 +77,7 @@ def _page_context(
     options = reply_options(ticket)
     context = {
         "ticket": ticket,
+        "inline_types": INLINE_TYPES,
         "entries": entries,
         "earlier_cursor": earlier,
         "customer": customer,
@@ -121,7 +123,12 @@ def timeline(request: HttpRequest, ticket_id: int) -> HttpResponse:
     return render(
         request,
         "web/tickets/partials/timeline.html",
-        {"ticket": found, "entries": entries, "earlier_cursor": earlier},
+        {
+            "ticket": found,
+            "entries": entries,
+            "earlier_cursor": earlier,
+            "inline_types": INLINE_TYPES,
+        },
     )
 
 
