@@ -18,10 +18,16 @@ class Permission(StrEnum):
     RECEIVE_INBOUND = "inbound.write"
     WRITE_ORDERS = "orders.write"
     MANAGE_TOKENS = "tokens.manage"
+    # Team settings in the console: agents' teams, skills, capacity and language; inviting
+    # agents; teams, macros and tags.
+    MANAGE_TEAM = "team.manage"
+    # Roles: promoting or demoting, inviting supervisors and admins, and (de)activating or
+    # issuing sign-in links for anyone above the agent role.
+    MANAGE_ROLES = "roles.manage"
 
 
 _AGENT = {Permission.REPLY, Permission.UPDATE_TICKET}
-_SUPERVISOR = _AGENT | {Permission.MERGE_CUSTOMERS}
+_SUPERVISOR = _AGENT | {Permission.MERGE_CUSTOMERS, Permission.MANAGE_TEAM}
 _ADMIN = set(Permission)
 
 ROLE_PERMISSIONS: dict[str, set[Permission]] = {

@@ -10,6 +10,7 @@ from django.db import connection, models, transaction
 from sapa.core import clock
 from sapa.core.actors import Actor
 from sapa.core.models import Counter, Event, Tag
+from sapa.core.tags import normalise_tag
 
 
 @dataclass
@@ -124,3 +125,75 @@ def ensure_tags(names: Iterable[str]) -> list[Tag]:
         Tag.objects.bulk_create(missing, ignore_conflicts=True)
         existing = {tag.name: tag for tag in Tag.objects.filter(name__in=wanted)}
     return [existing[name] for name in wanted]
+
+
+def _tag_links() -> list[tuple[type[models.Model], str, str]]:
+    """(through model, column naming the tag, column naming the owner) for every
+    many-to-many that points at Tag: tickets and customers today, whatever comes later."""
+    links = []
+    for relation in Tag._meta.related_objects:
+        if relation.many_to_many and isinstance(relation, models.ManyToManyRel):
+            through = relation.through
+            assert through is not None  # filled in when the models are ready
+            field = relation.field
+            links.append((through, field.m2m_reverse_field_name(), field.m2m_field_name()))
+    return links
+
+
+def rename_tag(tag: Tag, *, name: str, actor: Actor) -> Tag:
+    """Rename `tag` to `name` (normalised here). When a tag called `name` exists already the
+    two become one: `tag`'s tickets and customers move to it and `tag` is deleted.
+
+    Returns the tag that carries the name now. One transaction; a "tag.renamed" or
+    "tag.merged" Event. Raises PermissionDenied, InvalidInput (loc name).
+    """
+    from sapa.accounts.permissions import Permission, require  # core sits below accounts
+
+    require(actor, Permission.MANAGE_TEAM)
+    new_name = normalise_tag(name, loc=["name"])
+    if new_name == tag.name:
+        return tag
+    with transaction.atomic():
+        target = Tag.objects.select_for_update().filter(name=new_name).first()
+        if target is None:
+            before = tag.name
+            tag.name = new_name
+            tag.save(update_fields=["name"])
+            record_event(
+                actor, "tag.renamed", tag, before={"name": before}, after={"name": new_name}
+            )
+            return tag
+        moved = 0
+        for through, tag_column, owner_column in _tag_links():
+            already = through._default_manager.filter(**{tag_column: target}).values(owner_column)
+            moved += (
+                through._default_manager.filter(**{tag_column: tag})
+                .exclude(**{f"{owner_column}__in": already})
+                .update(**{tag_column: target})
+            )
+        record_event(
+            actor,
+            "tag.merged",
+            tag,
+            before={"name": tag.name},
+            after={"name": target.name, "into_id": target.pk, "links_moved": moved},
+        )
+        tag.delete()
+    return target
+
+
+def delete_tag(tag: Tag, *, actor: Actor) -> None:
+    """Delete `tag` and take it off every ticket and customer. The Event keeps the name and
+    how many of each carried it. Raises PermissionDenied."""
+    from sapa.accounts.permissions import Permission, require  # core sits below accounts
+
+    require(actor, Permission.MANAGE_TEAM)
+    with transaction.atomic():
+        usage = {
+            f"{through._meta.model_name}_count": through._default_manager.filter(
+                **{tag_column: tag}
+            ).count()
+            for through, tag_column, _owner_column in _tag_links()
+        }
+        record_event(actor, "tag.deleted", tag, before={"name": tag.name, **usage})
+        tag.delete()

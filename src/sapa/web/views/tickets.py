@@ -49,12 +49,14 @@ def _latest_inbound_id(ticket: Ticket) -> int:
     )
 
 
-def _macros_for(agent: Agent) -> list[Macro]:
-    return list(
+def _macros_for(agent: Agent, *, language: str = "") -> list[Macro]:
+    """The macros `agent` may use, those in `language` (the customer's) first."""
+    macros = list(
         Macro.objects.filter(is_active=True)
         .filter(Q(team__isnull=True) | Q(team_id__in=team_ids_of(agent)))
         .order_by("name")
     )
+    return sorted(macros, key=lambda macro: macro.language != language)
 
 
 def _sidebar_form(ticket: Ticket) -> TicketFieldsForm:
@@ -97,7 +99,7 @@ def _page_context(
         or ReplyForm(initial={"seen_message_id": _latest_inbound_id(ticket)}),
         "note_form": extra.pop("note_form", None) or NoteForm(),
         "fields_form": _sidebar_form(ticket),
-        "macros": _macros_for(agent),
+        "macros": _macros_for(agent, language=customer.language),
         "statuses": TicketStatus.choices,
         "agents": Agent.objects.filter(is_active=True).order_by("first_name", "username"),
     }
