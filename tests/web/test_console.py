@@ -5,7 +5,8 @@ import pytest
 
 from sapa.accounts.models import Role
 from sapa.conversations.actions import Change, TicketChanges, change_ticket
-from sapa.conversations.models import Macro, Message, Notification, Ticket
+from sapa.conversations.actions.macros import MacroDraft, create_macro
+from sapa.conversations.models import Message, Notification, Ticket
 from sapa.core.actors import Actor
 from sapa.customers.models import Customer, MergeSuggestion
 from tests.builders import inbound
@@ -226,9 +227,13 @@ def test_customer_reply_notifies_the_assignee(rina, andi, team_a):
 
 def test_macro_fills_placeholders(client, rina, team_a):
     ticket = _ticket_in(team_a, name="Rina Kurniawati")
-    macro = Macro.objects.create(
-        name="Salam",
-        body="Halo Kak {{ customer.first_name }}, saya {{ agent.name }}. {{ order.number }}",
+    macro = create_macro(
+        MacroDraft(
+            name="Salam",
+            body="Halo Kak {{ customer.first_name }}, saya {{ agent.name }}. {{ order.number }}",
+            language="id",
+        ),
+        actor=Actor.system("test"),
     )
     client.force_login(rina)
     response = client.get(f"/tickets/{ticket.pk}/macros/{macro.pk}/")
