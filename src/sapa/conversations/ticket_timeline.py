@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from sapa.accounts.models import Agent, Team
 from sapa.conversations.models import Message, Priority, Ticket, TicketStatus
 from sapa.conversations.queries import message_page
+from sapa.core.cursors import decode_cursor
 from sapa.core.models import Event
 
 # Events shown in the timeline; others (message.received, ...) duplicate the messages.
@@ -66,15 +67,25 @@ def _describe(event: Event, agents: dict[int, str], teams: dict[int, str]) -> st
     return _("Tags: %(tags)s") % {"tags": tags}
 
 
-def ticket_timeline(ticket: Ticket, *, limit: int = 200) -> tuple[list[TimelineEntry], str | None]:
-    """The latest `limit` messages with the events of the same period, oldest first, and the
-    cursor of earlier messages. A fixed number of queries."""
-    messages, earlier = message_page(ticket, before=None, limit=limit)
+# Messages per page of the timeline: the latest page shows first, earlier ones on request.
+TIMELINE_PAGE = 50
+
+
+def ticket_timeline(
+    ticket: Ticket, *, before: str | None = None, limit: int = TIMELINE_PAGE
+) -> tuple[list[TimelineEntry], str | None]:
+    """`limit` messages before the cursor (the latest ones without it) with the events of
+    the same period, oldest first, and the cursor of the page before. A fixed number of
+    queries. Raises InvalidInput for a malformed cursor."""
+    messages, earlier = message_page(ticket, before=before, limit=limit)
     events = Event.objects.filter(
         subject_type="ticket", subject_id=ticket.pk, verb__in=SHOWN_VERBS
     ).order_by("at", "pk")
     if earlier and messages:
         events = events.filter(at__gte=messages[0].created_at)
+    if before:
+        until, _message_id = decode_cursor(before, shape=(datetime, int))
+        events = events.filter(at__lt=until)
     event_list = list(events.select_related("actor_agent")[:500])
     agent_ids = {e.after.get("assignee_id") for e in event_list} - {None}
     team_ids = {e.after.get("team_id") for e in event_list} - {None}

@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/bulk/", inbox.bulk, name="inbox_bulk"),
+    path("inbox/views/", inbox.view_counts_fragment, name="inbox_views"),
     path("tickets/<int:ticket_id>/", tickets.ticket, name="ticket"),
     path("tickets/<int:ticket_id>/timeline/", tickets.timeline, name="ticket_timeline"),
     path("tickets/<int:ticket_id>/reply/", tickets.reply, name="ticket_reply"),

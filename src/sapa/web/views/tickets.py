@@ -22,7 +22,7 @@ from sapa.conversations.queries import access_ticket, visible_tickets
 from sapa.conversations.reply_routing import reply_options
 from sapa.conversations.ticket_timeline import ticket_timeline
 from sapa.core.actors import Actor
-from sapa.core.exceptions import SapaError
+from sapa.core.exceptions import InvalidInput, SapaError
 from sapa.customers.models import Customer
 from sapa.customers.queries import open_merge_suggestions
 from sapa.web.forms import NoteForm, ReplyForm, TicketFieldsForm
@@ -118,10 +118,14 @@ def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def timeline(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    """The timeline fragment, re-fetched when the websocket says the ticket changed."""
+    """The timeline fragment: the latest page (re-fetched when the websocket says the ticket
+    changed), or with `before` the page of earlier messages."""
     agent = request_agent(request)
     found = _ticket_or_404(agent, ticket_id)
-    entries, earlier = ticket_timeline(found)
+    try:
+        entries, earlier = ticket_timeline(found, before=request.GET.get("before") or None)
+    except InvalidInput as error:
+        raise Http404() from error
     return render(
         request,
         "web/tickets/partials/timeline.html",
