@@ -3,8 +3,9 @@
 Loads `--tickets` tickets (default 100,000) into a fresh database, gives one ticket
 `--messages` messages (default 200, posted through the API like any channel would), signs
 in to the console as the admin (who sees every ticket: the heaviest inbox), and times the
-inbox ("All open", first page, with its saved-view counts) and that ticket's page,
-interleaved, `--requests` of each. Server time comes from the `Server-Timing` header (time
+inbox ("All open", first page), its saved-view counts (a fragment the inbox loads right
+after itself) and the ticket's page (latest 50 of its messages), interleaved, `--requests`
+of each. Server time comes from the `Server-Timing` header (time
 inside Django); the client-side latency is printed to stderr too.
 
     .venv/bin/python bench/console.py [--db sqlite|postgres] [--tickets 100000]
@@ -37,6 +38,8 @@ from _server import (
 )
 
 INBOX_PATH = "/inbox/?view=open"
+# The saved views' counts, which the inbox loads right after itself.
+COUNTS_PATH = "/inbox/views/?view=open"
 WARMUP_REQUESTS = 10
 _SERVER_TIMING = re.compile(r"app;dur=([0-9.]+)")
 
@@ -120,9 +123,10 @@ async def _measure(base_url: str, token: str, password: str, args: argparse.Name
         for _ in range(WARMUP_REQUESTS):
             await _time(session, INBOX_PATH)
             await _time(session, ticket_path)
-        timings: dict[str, list[tuple[float, float]]] = {"inbox": [], "ticket": []}
+        timings: dict[str, list[tuple[float, float]]] = {"inbox": [], "counts": [], "ticket": []}
         for _ in range(args.requests):
             timings["inbox"].append(await _time(session, INBOX_PATH))
+            timings["counts"].append(await _time(session, COUNTS_PATH))
             timings["ticket"].append(await _time(session, ticket_path))
     finally:
         await session.close()
