@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "sapa.web.middleware.AgentLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sapa.web.content_security.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

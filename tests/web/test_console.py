@@ -366,3 +366,11 @@ def test_long_conversations_show_the_latest_page_and_earlier_pages_on_request(cl
     assert older == [f"pesan {i}" for i in range(10)]
     assert earlier.context["earlier_cursor"] is None
     assert client.get(f"/tickets/{ticket.pk}/timeline/", {"before": "rusak"}).status_code == 404
+
+
+def test_console_pages_forbid_outside_scripts_and_images(client, rina):
+    client.force_login(rina)
+    policy = client.get("/inbox/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "img-src 'self' data:" in policy
+    assert "Content-Security-Policy" not in client.get("/admin/login/")

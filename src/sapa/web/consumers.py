@@ -71,7 +71,9 @@ class ConsoleConsumer(JsonWebsocketConsumer):
         self.watched = ticket_id
         group = realtime.ticket_group(ticket_id)
         async_to_sync(self.channel_layer.group_add)(group, self.channel_name)
-        self._presence("viewing")
+        # "joined" asks those already on the ticket to say so: the newcomer sees them at
+        # once, not at their next heartbeat.
+        self._presence("viewing", joined=True)
 
     def _unwatch(self) -> None:
         if self.watched is None:
@@ -82,27 +84,30 @@ class ConsoleConsumer(JsonWebsocketConsumer):
         )
         self.watched = None
 
-    def _presence(self, state: str) -> None:
+    def _presence(self, state: str, *, joined: bool = False) -> None:
         if self.watched is None:
             return
-        async_to_sync(self.channel_layer.group_send)(
-            realtime.ticket_group(self.watched),
-            {
-                "type": "ticket.presence",
-                "ticket_id": self.watched,
-                "agent_id": self.agent.pk,
-                "agent_name": self.agent.display_name,
-                "state": state,
-            },
-        )
+        message = {
+            "type": "ticket.presence",
+            "ticket_id": self.watched,
+            "agent_id": self.agent.pk,
+            "agent_name": self.agent.display_name,
+            "state": state,
+        }
+        if joined:
+            message["joined"] = True
+        async_to_sync(self.channel_layer.group_send)(realtime.ticket_group(self.watched), message)
 
     # Group message handlers (type "ticket.changed" -> ticket_changed).
     def ticket_changed(self, event: dict[str, Any]) -> None:
         self.send_json(event)
 
     def ticket_presence(self, event: dict[str, Any]) -> None:
-        if event["agent_id"] != self.agent.pk:
-            self.send_json(event)
+        if event["agent_id"] == self.agent.pk:
+            return
+        self.send_json({key: value for key, value in event.items() if key != "joined"})
+        if event.get("joined") and event["ticket_id"] == self.watched:
+            self._presence("viewing")
 
     def notification_created(self, event: dict[str, Any]) -> None:
         self.send_json(event)

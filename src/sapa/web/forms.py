@@ -136,13 +136,18 @@ class TicketFieldsForm(forms.Form):
 
 
 class CustomerForm(forms.Form):
-    name = forms.CharField(max_length=200, required=False)
-    language = forms.ChoiceField(choices=[("id", _("Indonesian")), ("en", _("English"))])
-    notes = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20_000
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("id", _("Indonesian")), ("en", _("English"))]
     )
-    is_internal = forms.BooleanField(required=False)
-    tags = forms.CharField(required=False, max_length=1000)
+    notes = forms.CharField(
+        label=_("Notes"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=20_000,
+    )
+    is_internal = forms.BooleanField(label=_("Internal (a colleague)"), required=False)
+    tags = forms.CharField(label=_("Tags"), required=False, max_length=1000)
 
     def clean_tags(self) -> list[str]:
         raw = self.cleaned_data.get("tags") or ""

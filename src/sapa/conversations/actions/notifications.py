@@ -33,9 +33,14 @@ def notify(
         if not visible_tickets(agent).filter(pk=ticket.pk).exists():
             continue
         notification = Notification.objects.create(
-            agent=agent, ticket=ticket, kind=kind, actor_name=actor.label[:200]
+            agent=agent, ticket=ticket, kind=kind, actor_name=_actor_name(actor)
         )
         realtime.announce_notification(agent_id=agent.pk, notification_id=notification.pk)
+
+
+def _actor_name(actor: Actor) -> str:
+    name = actor.agent.display_name if actor.agent is not None else actor.label
+    return name[:200]
 
 
 def notify_mentions(text: str, *, ticket: Ticket, actor: Actor) -> list[Agent]:

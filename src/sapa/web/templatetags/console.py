@@ -50,6 +50,16 @@ def short_age(moment: datetime | None) -> str:
 
 
 @register.filter
+def ago(moment: datetime | None) -> str:
+    """'5 menit lalu' / 'baru saja': when, as a phrase."""
+    if moment is None:
+        return ""
+    if timezone.now() - moment < timedelta(minutes=1):
+        return _("just now")
+    return _("%(age)s ago") % {"age": timesince(moment, depth=1)}
+
+
+@register.filter
 def money(amount_minor: int | None, currency: str = "IDR") -> str:
     """Integer minor units to a display amount: 189000 IDR -> 'Rp189.000'."""
     if amount_minor is None:

@@ -153,7 +153,14 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
         # The customer wrote while the agent was composing: show it, ask before sending.
         bound = ReplyForm({**request.POST.dict(), "confirm_send": "on", "seen_message_id": newest})
         bound.is_valid()
-        context = _page_context(request, agent, found, reply_form=bound, new_message_warning=True)
+        context = _page_context(
+            request,
+            agent,
+            found,
+            reply_form=bound,
+            new_message_warning=True,
+            new_since=data.get("seen_message_id") or 0,
+        )
         return render(request, "web/tickets/ticket.html", context, status=409)
     try:
         actions.reply(

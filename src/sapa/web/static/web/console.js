@@ -125,6 +125,7 @@
     document.querySelectorAll("[data-tab]").forEach(function (tab) {
       var on = tab.dataset.tab === name;
       tab.setAttribute("aria-selected", on ? "true" : "false");
+      tab.tabIndex = on ? 0 : -1;
       var panel = document.getElementById(tab.getAttribute("aria-controls"));
       if (panel) panel.hidden = !on;
     });
@@ -134,6 +135,16 @@
   document.addEventListener("click", function (event) {
     var tab = event.target.closest("[data-tab]");
     if (tab) selectTab(tab.dataset.tab);
+  });
+  /* Tabs follow the ARIA pattern: arrow keys move between them. */
+  document.addEventListener("keydown", function (event) {
+    var tab = event.target.closest && event.target.closest("[role=tab]");
+    if (!tab || (event.key !== "ArrowRight" && event.key !== "ArrowLeft")) return;
+    var tabs = Array.prototype.slice.call(tab.parentNode.querySelectorAll("[role=tab]"));
+    var next = tabs[(tabs.indexOf(tab) + (event.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+    selectTab(next.dataset.tab);
+    next.focus();
+    event.preventDefault();
   });
 
   /* ---- keyboard: / search, j/k move, o or Enter open, x select, r reply, n note ---- */

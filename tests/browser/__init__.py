@@ -1,0 +1,1 @@
+"""Browser tests: the agent console in Chromium (Playwright) against a real ASGI server."""
