@@ -44,6 +44,8 @@ bench: $(STAMP)
 	set -e; for db in $(BENCH_DBS); do \
 		$(BIN)/python bench/ingest.py --db $$db; \
 		$(BIN)/python bench/tickets_list.py --db $$db; \
+		$(BIN)/python bench/console.py --db $$db; \
+		$(BIN)/python bench/email_ingest.py --db $$db; \
 	done
 
 messages: $(STAMP)

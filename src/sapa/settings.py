@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "sapa.accounts",
     "sapa.customers",
     "sapa.channels",
+    "sapa.channels.email",
     "sapa.conversations",
     "sapa.commerce",
     "sapa.demo",
@@ -214,6 +215,23 @@ SAPA_DELIVERY_MAX_ATTEMPTS = env_int("SAPA_DELIVERY_MAX_ATTEMPTS", 6, minimum=1)
 SAPA_DELIVERY_BACKOFF_SECONDS = env_int("SAPA_DELIVERY_BACKOFF_SECONDS", 30, minimum=1)
 SAPA_PAGE_SIZE = env_int("SAPA_PAGE_SIZE", 50, minimum=1, maximum=200)
 SAPA_SHOP = env_str("SAPA_SHOP", "default")
+
+# --- Email channel (docs/channels.md#email) ----------------------------------------------
+# The SMTP server for mailboxes without their own (smtp://user:pass@host:587); empty: replies
+# are kept by the log adapter instead of being sent.
+SAPA_SMTP_URL = env_str("SAPA_SMTP_URL")
+# Mailboxes owned by the environment, a JSON list of {"address", "name", "team", "imap",
+# "smtp", "move_to", "aliases", "auto_acknowledge"}; applied when the web or worker starts.
+SAPA_EMAIL_MAILBOXES = env_str("SAPA_EMAIL_MAILBOXES")
+# More addresses that are ours (mail from them is a loop and is ignored).
+SAPA_EMAIL_OWN_ADDRESSES = env_list("SAPA_EMAIL_OWN_ADDRESSES", [])
+SAPA_EMAIL_MAX_RAW_BYTES = env_int("SAPA_EMAIL_MAX_RAW_BYTES", 40 * 1024 * 1024, minimum=1024)
+# Automatic messages (acknowledgements, later automations) one address gets per hour at most.
+SAPA_AUTOMATIC_PER_ADDRESS_PER_HOUR = env_int("SAPA_AUTOMATIC_PER_ADDRESS_PER_HOUR", 3, minimum=0)
+# Polling interval for mailboxes whose server has no IDLE (and the fallback when IDLE drops).
+SAPA_IMAP_POLL_SECONDS = env_int("SAPA_IMAP_POLL_SECONDS", 60, minimum=5)
+# Whether `sapa worker` keeps IDLE connections open (push within seconds).
+SAPA_IMAP_IDLE = env_bool("SAPA_IMAP_IDLE", True)
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

@@ -24,6 +24,8 @@ class Permission(StrEnum):
     # Roles: promoting or demoting, inviting supervisors and admins, and (de)activating or
     # issuing sign-in links for anyone above the agent role.
     MANAGE_ROLES = "roles.manage"
+    # Channels: mailboxes and their servers, the email quarantine, raw originals.
+    MANAGE_CHANNELS = "channels.manage"
 
 
 _AGENT = {Permission.REPLY, Permission.UPDATE_TICKET}

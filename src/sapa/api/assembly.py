@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from sapa.api.auth import BearerToken
 from sapa.api.errors import register_error_handlers
+from sapa.channels.email.api import router as email_router
 from sapa.commerce.api import router as commerce_router
 from sapa.conversations.api import router as conversations_router
 from sapa.customers.api import router as customers_router
@@ -25,3 +26,4 @@ register_error_handlers(api)
 api.add_router("", conversations_router)
 api.add_router("/customers", customers_router)
 api.add_router("/orders", commerce_router)
+api.add_router("/channels/email", email_router)

@@ -27,6 +27,14 @@ class InboundAttachment:
 
 
 @dataclass(frozen=True)
+class Participant:
+    """Someone else the message was addressed to (an email's Cc), who joins the ticket."""
+
+    address: Address
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class InboundMessage:
     channel: str
     external_id: str
@@ -40,6 +48,24 @@ class InboundMessage:
     in_reply_to: str = ""
     sent_at: datetime | None = None
     attachments: tuple[InboundAttachment, ...] = field(default_factory=tuple)
+    # Earlier provider ids this message refers to (email References), newest last; tried
+    # after in_reply_to.
+    references: tuple[str, ...] = ()
+    # A ticket number the sender quoted (the "[#1234]" token of an email subject): the
+    # fallback when no reference matches.
+    ticket_number: int | None = None
+    # False for channels that thread by headers only (email): a message with no reference
+    # then opens a new ticket instead of joining the customer's recent one.
+    thread_by_recency: bool = True
+    # The folded part of the text (quoted history, signature).
+    quoted_text: str = ""
+    # Why this is machine-written (out-of-office, bulk); "" when a person wrote it.
+    auto_reply: str = ""
+    participants: tuple[Participant, ...] = ()
+    # The team a new ticket goes to (the mailbox's team).
+    team_id: int | None = None
+    # Channel details kept on the message (see Message.meta).
+    meta: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

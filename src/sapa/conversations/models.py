@@ -123,9 +123,18 @@ class Message(models.Model):
     author_customer = models.ForeignKey(
         Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # What the author wrote (for email: quoted history and signature folded away).
     text = models.TextField()
+    # The folded part: quoted history and signature, shown on request.
+    quoted_text = models.TextField(blank=True)
     # Sanitised with nh3 before it is stored; never the raw HTML from outside.
     html = models.TextField(blank=True)
+    # Why the message counts as machine-written ("Auto-Submitted: auto-replied",
+    # "out-of-office subject"); empty when a person wrote it. Such messages never trigger
+    # automatic answers.
+    auto_reply = models.CharField(max_length=200, blank=True)
+    # Channel details worth showing (email: from, to, cc, subject, refused attachments).
+    meta = models.JSONField(default=dict, blank=True)
     # The provider's id (email Message-ID, WhatsApp wamid); unique per channel.
     # NULL rather than "" for messages without one, so the unique constraint skips them.
     external_id = models.CharField(max_length=500, null=True, blank=True)  # noqa: DJ001
@@ -148,10 +157,39 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["ticket", "created_at", "id"], name="message_ticket_idx"),
             models.Index(fields=["external_id"], name="message_external_id_idx"),
+            # Rate limits on automatic messages count what an address got lately.
+            models.Index(
+                fields=["to_address", "created_at"],
+                name="message_outbound_to_idx",
+                condition=Q(direction="outbound"),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.direction} {self.channel} #{self.pk}"
+
+
+class TicketParticipant(models.Model):
+    """Someone besides the ticket's customer who takes part in it (an email's Cc): they may
+    write on the ticket, and replies are copied to them."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="participants")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    # The address they were copied at, and the channel it belongs to.
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    address = models.CharField(max_length=320)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "channel", "address"], name="participant_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["customer", "ticket"], name="participant_customer_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.address} on #{self.ticket_id}"
 
 
 class Attachment(models.Model):

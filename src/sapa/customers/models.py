@@ -51,6 +51,9 @@ class Identity(models.Model):
     kind = models.CharField(max_length=16, choices=IdentityKind.choices)
     value = models.CharField(max_length=320)
     is_verified = models.BooleanField(default=False)
+    # Set when mail to this address bounced permanently; cleared when they write again.
+    bouncing_since = models.DateTimeField(null=True, blank=True)
+    bounce_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:

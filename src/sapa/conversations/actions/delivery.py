@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sapa.channels.messages import DeliveryResult
 from sapa.conversations.models import DeliveryStatus, Message, OutboxItem, OutboxStatus
+from sapa.conversations.realtime import announce_ticket_change
 from sapa.core.actions import pending_event, record_events
 from sapa.core.actors import Actor
 
@@ -87,3 +88,32 @@ def release_stalled_items(*, older_than: timedelta) -> int:
     return OutboxItem.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=cutoff).update(
         status=OutboxStatus.PENDING, claimed_at=None
     )
+
+
+def record_bounce(message: Message, *, reason: str) -> None:
+    """A message reported sent came back undeliverable (an email bounce): mark it failed with
+    the receiving server's reason, so the console shows it on the message."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message.pk)
+        before = message.delivery_status
+        message.delivery_status = DeliveryStatus.FAILED
+        message.delivery_error = reason[:2000]
+        message.save(update_fields=["delivery_status", "delivery_error"])
+        record_events(
+            Actor.system("delivery"),
+            [
+                pending_event(
+                    "message.bounced",
+                    message,
+                    before={"delivery_status": before},
+                    after={"delivery_status": DeliveryStatus.FAILED, "error": reason[:2000]},
+                )
+            ],
+        )
+        ticket = message.ticket
+        announce_ticket_change(
+            ticket_id=ticket.pk,
+            team_id=ticket.team_id,
+            assignee_id=ticket.assignee_id,
+            kind="message",
+        )

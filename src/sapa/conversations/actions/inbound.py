@@ -19,6 +19,7 @@ from sapa.conversations.models import (
     Message,
     NotificationKind,
     Ticket,
+    TicketParticipant,
     TicketStatus,
 )
 from sapa.conversations.numbering import next_ticket_number
@@ -28,14 +29,18 @@ from sapa.core.actions import PendingEvent, pending_event, record_events
 from sapa.core.actors import Actor
 from sapa.core.exceptions import InvalidInput
 from sapa.customers.actions import resolve_customer
-from sapa.customers.models import Customer
+from sapa.customers.models import Customer, Identity
 
 logger = logging.getLogger(__name__)
 
 # Integrity errors from a concurrent transaction creating the same identity or message are
 # resolved by trying again: the second time, the row is there to be found.
 MAX_ATTEMPTS = 3
+# How many of a message's references threading looks up (the newest ones).
+MAX_REFERENCES = 20
 SUBJECT_FROM_TEXT_CHARS = 80
+# Copied addresses taken from one message (a mail to a whole list stays a mail).
+MAX_PARTICIPANTS = 20
 
 
 def receive_inbound(message: InboundMessage, *, via: Actor | None = None) -> InboundResult:
@@ -43,12 +48,14 @@ def receive_inbound(message: InboundMessage, *, via: Actor | None = None) -> Inb
 
     Idempotent on (channel, external_id): a message seen before returns its original ids
     with created=False and writes nothing. Otherwise, in one transaction: resolve the customer
-    by identity; thread into a ticket (explicit ticket_id, then in_reply_to, then the
-    customer's latest non-closed ticket on the channel whose last message is within
-    SAPA_THREAD_WINDOW_HOURS, else a new ticket; a closed ticket gets a follow-up); store the
-    message and attachments; reopen a pending or solved ticket. Raises InvalidInput for an
-    unknown ticket_id or one of another customer. `via` (the integration or adapter that
-    handed the message over) is recorded on the message's event.
+    by identity; thread into a ticket (explicit ticket_id, then in_reply_to and references,
+    then a quoted ticket number, then - for channels that thread by recency - the customer's
+    latest non-closed ticket on the channel whose last message is within
+    SAPA_THREAD_WINDOW_HOURS, else a new ticket; a closed ticket gets a follow-up; only
+    tickets the sender owns or takes part in qualify); store the message, attachments and
+    participants; reopen a pending or solved ticket unless the message is an auto-reply.
+    Raises InvalidInput for an unknown ticket_id or one of another customer. `via` (the
+    integration or adapter that handed the message over) is recorded on the message's event.
     """
     duplicate = _find_duplicate(message)
     if duplicate is not None:
@@ -95,6 +102,10 @@ def _receive(message: InboundMessage, stored: list[StoredFile], via: Actor | Non
     customer, customer_created = resolve_customer(
         message.addresses, name=message.sender_name, events=events
     )
+    # They wrote from it, so it works again (a bounce may have been a full mailbox).
+    Identity.objects.filter(
+        customer=customer, value=message.addresses[0].value, bouncing_since__isnull=False
+    ).update(bouncing_since=None, bounce_reason="")
     now = clock.now()
     ticket, ticket_created = _thread(
         message, customer, now=now, is_new_customer=customer_created, events=events
@@ -109,7 +120,10 @@ def _receive(message: InboundMessage, stored: list[StoredFile], via: Actor | Non
         author_kind=AuthorKind.CUSTOMER,
         author_customer=customer,
         text=text,
+        quoted_text=message.quoted_text,
         html=html,
+        auto_reply=message.auto_reply[:200],
+        meta=message.meta,
         external_id=message.external_id,
         sent_at=message.sent_at or now,
         created_at=now,
@@ -126,6 +140,8 @@ def _receive(message: InboundMessage, stored: list[StoredFile], via: Actor | Non
             )
             for f in stored
         )
+    if message.participants:
+        _add_participants(message, ticket, sender=customer, now=now, events=events)
     events.append(
         pending_event(
             "message.received",
@@ -144,7 +160,7 @@ def _receive(message: InboundMessage, stored: list[StoredFile], via: Actor | Non
         assignee_id=ticket.assignee_id,
         kind="new" if ticket_created else "message",
     )
-    if ticket.assignee_id is not None and not ticket_created:
+    if ticket.assignee_id is not None and not ticket_created and not message.auto_reply:
         notify(
             Agent.objects.filter(pk=ticket.assignee_id),
             ticket=ticket,
@@ -172,7 +188,12 @@ def _thread(
     ticket = (
         _explicit_ticket(message, customer)
         or _replied_ticket(message, customer)
-        or (None if is_new_customer else _recent_ticket(message, customer, now=now))
+        or _numbered_ticket(message, customer)
+        or (
+            _recent_ticket(message, customer, now=now)
+            if message.thread_by_recency and not is_new_customer
+            else None
+        )
     )
     if ticket is None or ticket.status == TicketStatus.CLOSED:
         return _open_ticket(message, customer, now=now, follow_up_of=ticket, events=events), True
@@ -182,7 +203,8 @@ def _thread(
         "last_message_at": now,
         "last_activity_at": now,
     }
-    if ticket.status in (TicketStatus.PENDING, TicketStatus.SOLVED):
+    # An out-of-office answer is recorded, but does not pull a waiting ticket back.
+    if ticket.status in (TicketStatus.PENDING, TicketStatus.SOLVED) and not message.auto_reply:
         events.append(
             pending_event(
                 "ticket.reopened",
@@ -196,6 +218,42 @@ def _thread(
         setattr(ticket, field, value)
     ticket.save(update_fields=[*updates, "updated_at"])
     return ticket, False
+
+
+def _add_participants(
+    message: InboundMessage,
+    ticket: Ticket,
+    *,
+    sender: Customer,
+    now: datetime,
+    events: list[PendingEvent],
+) -> None:
+    """Everyone the message was copied to joins the ticket (as a customer of their own)."""
+    known = set(TicketParticipant.objects.filter(ticket=ticket).values_list("channel", "address"))
+    for participant in message.participants[:MAX_PARTICIPANTS]:
+        key = (message.channel, participant.address.value)
+        if key in known or participant.address in message.addresses:
+            continue
+        person, _created = resolve_customer(
+            (participant.address,), name=participant.name, events=events
+        )
+        if person.pk in (sender.pk, ticket.customer_id):
+            continue
+        TicketParticipant.objects.create(
+            ticket=ticket,
+            customer=person,
+            channel=message.channel,
+            address=participant.address.value,
+            created_at=now,
+        )
+        known.add(key)
+        events.append(
+            pending_event(
+                "ticket.participant_added",
+                ticket,
+                after={"customer_id": person.pk, "address": participant.address.value},
+            )
+        )
 
 
 def _explicit_ticket(message: InboundMessage, customer: Customer) -> Ticket | None:
@@ -214,22 +272,52 @@ def _explicit_ticket(message: InboundMessage, customer: Customer) -> Ticket | No
 
 
 def _replied_ticket(message: InboundMessage, customer: Customer) -> Ticket | None:
-    """The sender's ticket holding the message `in_reply_to` names. A reference to another
-    customer's message is ignored (threading falls back to recency): a header alone never
-    files one customer's words into another's conversation."""
-    if not message.in_reply_to:
+    """The sender's ticket holding the message `in_reply_to` (then the newest of
+    `references`) names. A reference to a ticket the sender is neither the customer nor a
+    participant of is ignored: a header alone never files one customer's words into another's
+    conversation."""
+    wanted = [i for i in dict.fromkeys([message.in_reply_to, *reversed(message.references)]) if i]
+    if not wanted:
         return None
     candidates = list(
-        Message.objects.filter(
-            external_id=message.in_reply_to, ticket__customer=customer
-        ).values_list("channel", "ticket_id")[:10]
+        Message.objects.filter(external_id__in=wanted[:MAX_REFERENCES]).values_list(
+            "external_id", "channel", "ticket_id"
+        )[: MAX_REFERENCES * 2]
     )
-    same_channel = [ticket_id for channel, ticket_id in candidates if channel == message.channel]
-    any_channel = [ticket_id for _channel, ticket_id in candidates]
-    if not any_channel:
+    if not candidates:
         return None
-    ticket_id = (same_channel or any_channel)[0]
+    allowed = _tickets_open_to(customer, {ticket_id for _id, _channel, ticket_id in candidates})
+    rank = {external_id: index for index, external_id in enumerate(wanted)}
+    candidates.sort(key=lambda c: (rank.get(c[0] or "", len(rank)), c[1] != message.channel))
+    ticket_id = next((c[2] for c in candidates if c[2] in allowed), None)
+    if ticket_id is None:
+        return None
     return Ticket.objects.select_for_update().get(pk=ticket_id)
+
+
+def _numbered_ticket(message: InboundMessage, customer: Customer) -> Ticket | None:
+    """The ticket whose number the sender quoted, when it is theirs (or they take part)."""
+    if message.ticket_number is None:
+        return None
+    ticket_id = (
+        Ticket.objects.filter(number=message.ticket_number).values_list("pk", flat=True).first()
+    )
+    if ticket_id is None or not _tickets_open_to(customer, {ticket_id}):
+        return None
+    return Ticket.objects.select_for_update().get(pk=ticket_id)
+
+
+def _tickets_open_to(customer: Customer, ticket_ids: set[int]) -> set[int]:
+    """Those of `ticket_ids` that `customer` may write on: theirs, or ones they were copied on."""
+    own = set(
+        Ticket.objects.filter(pk__in=ticket_ids, customer=customer).values_list("pk", flat=True)
+    )
+    if own == ticket_ids:
+        return own
+    copied = TicketParticipant.objects.filter(
+        ticket_id__in=ticket_ids - own, customer=customer
+    ).values_list("ticket_id", flat=True)
+    return own | set(copied)
 
 
 def _recent_ticket(message: InboundMessage, customer: Customer, *, now: datetime) -> Ticket | None:
@@ -262,6 +350,7 @@ def _open_ticket(
         subject=subject[:300],
         origin_channel=message.channel,
         customer=customer,
+        team_id=message.team_id,
         follow_up_of=follow_up_of,
         created_at=now,
         last_customer_message_at=now,

@@ -96,7 +96,9 @@ def reply(
             updates["first_response_at"] = now
         for field, value in updates.items():
             setattr(ticket, field, value)
-        target = status_after or (TicketStatus.OPEN if ticket.status == TicketStatus.NEW else None)
+        # A person's first answer opens a new ticket; an automatic one leaves it new.
+        opens = ticket.status == TicketStatus.NEW and actor.kind != ActorKind.SYSTEM
+        target = status_after or (TicketStatus.OPEN if opens else None)
         status_fields = apply_status(ticket, target, now=now, events=events) if target else []
         ticket.save(update_fields=[*updates, *status_fields, "updated_at"])
         record_events(actor, events)

@@ -39,6 +39,9 @@ class Command(BaseCommand):
             )
         if not Agent.objects.exists():
             self._first_start(url, load_demo=not options["no_demo"])
+        from sapa.channels.email.config import apply_environment_mailboxes
+
+        apply_environment_mailboxes()
         worker = None if options["no_worker"] else self._start_worker()
         self.stdout.write(self.style.SUCCESS(f"Sapa is serving on {url} (Ctrl-C stops)"))
         try:

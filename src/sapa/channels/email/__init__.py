@@ -1,0 +1,1 @@
+"""The email channel: mailboxes, parsing, threading, IMAP polling and SMTP delivery."""
