@@ -307,11 +307,11 @@ def test_ticket_page_query_count_does_not_grow_with_messages(
     ticket = _ticket_in(team_a)
     client.force_login(rina)
     client.get(f"/tickets/{ticket.pk}/")
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         client.get(f"/tickets/{ticket.pk}/")
     for i in range(15):
         inbound(f"lagi {i}")
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         assert client.get(f"/tickets/{ticket.pk}/").status_code == 200
 
 

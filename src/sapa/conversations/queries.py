@@ -166,7 +166,9 @@ def message_page(
     a cursor for the page of earlier ones (None at the start of the conversation)."""
     messages = (
         Message.objects.filter(ticket=ticket)
-        .select_related("author_agent", "author_customer")
+        # The email a message came from, for its "original" link: without its raw bytes.
+        .select_related("author_agent", "author_customer", "inbound_email")
+        .defer("inbound_email__raw_compressed")
         .prefetch_related(Prefetch("attachments"))
     )
     if before:

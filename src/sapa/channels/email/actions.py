@@ -55,9 +55,8 @@ def ingest_email(raw: bytes, *, mailbox: Mailbox | None, source: InboundSource) 
         )
     except UnparseableEmail as error:
         return _keep_aside(raw, mailbox, source, reason=error.reason)
-    seen = _seen_before(mailbox, parsed.message_id)
-    if seen is not None:
-        return seen
+    # (A Message-ID seen before is found by receive_inbound's dedupe, and the unique
+    # (mailbox, Message-ID) of the kept original: no lookup up front on the common path.)
     own = own_addresses()
     if parsed.sender.address in own:
         reason = f"sent from our own address {parsed.sender.address} (a loop)"
@@ -95,6 +94,7 @@ def _seen_before(mailbox: Mailbox | None, message_id: str) -> IngestOutcome | No
     found = (
         InboundEmail.objects.filter(mailbox=mailbox, message_id=message_id)
         .select_related("ticket_message")
+        .order_by()
         .first()
     )
     if found is None:
@@ -226,24 +226,24 @@ def _take_into_ticket(
     parsed: ParsedEmail,
     mailbox: Mailbox | None,
     source: InboundSource,
-    own: set[str],
+    own: frozenset[str],
 ) -> IngestOutcome:
     inbound = to_inbound(parsed, mailbox=mailbox, own=own)
     via = Actor.system(f"email:{source}")
     try:
         with transaction.atomic():
             result = receive_inbound(inbound, via=via)
-            message = Message.objects.get(pk=result.message_id) if result.created else None
             status = InboundStatus.PROCESSED if result.created else InboundStatus.DUPLICATE
-            row = _row(raw, parsed, mailbox, source, status, message=message)
+            row = _row(raw, parsed, mailbox, source, status)
+            row.ticket_message_id = result.message_id if result.created else None
             row.save()
     except IntegrityError:
         seen = _seen_before(mailbox, parsed.message_id)
         if seen is None:
             raise
         return seen
-    if result.created and message is not None and mailbox is not None:
-        transaction.on_commit(lambda: _acknowledge(mailbox, message, result.ticket_id))
+    if result.created and mailbox is not None and mailbox.auto_acknowledge:
+        transaction.on_commit(lambda: _acknowledge(mailbox, result.message_id, result.ticket_id))
     return IngestOutcome(
         status=status,
         inbound_email_id=row.pk,
@@ -253,10 +253,9 @@ def _take_into_ticket(
     )
 
 
-def _acknowledge(mailbox: Mailbox, message: Message, ticket_id: int) -> None:
+def _acknowledge(mailbox: Mailbox, message_id: int, ticket_id: int) -> None:
     """The mailbox's automatic "we have your mail" answer to a new ticket's first mail."""
-    if not mailbox.auto_acknowledge:
-        return
+    message = Message.objects.get(pk=message_id)
     ticket = Ticket.objects.get(pk=ticket_id)
     if ticket.messages.filter(direction=Direction.INBOUND).count() != 1:
         return

@@ -1,19 +1,28 @@
-"""Reading delivery status notifications: RFC 3464 reports and the plain-text bounces of
-MTAs that do not write one."""
+"""Reading delivery failures: RFC 3464 delivery status reports, and the plain-text bounces
+of mail servers that do not write one."""
 
+import base64
+import binascii
+import quopri
 import re
 from dataclasses import dataclass
 from email.message import Message
 
-_STATUS = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
-_ADDRESS = re.compile(r"<?([A-Za-z0-9._%+\-=']+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})>?")
-_MESSAGE_ID = re.compile(r"^message-id:\s*<([^<>\s]+)>", re.IGNORECASE | re.MULTILINE)
-_BOUNCE_SENDERS = ("mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon")
-_BOUNCE_SUBJECT = re.compile(
-    r"undeliver|delivery status notification|mail delivery fail|delivery failure|"
-    r"returned mail|failure notice|undelivered mail|tidak terkirim|gagal terkirim",
+# An enhanced status code (RFC 3463), not part of an IP address or a version number.
+_STATUS = re.compile(r"(?<![\w.])([245]\.\d{1,3}\.\d{1,3})(?![\w]|\.\d)")
+# A bare SMTP reply code, where servers write one: at a line start or after "said:".
+_SMTP_CODE = re.compile(r"(?:^|said:|smtp;|error:)[ \t]*([45])\d\d[ \t-]", re.I | re.M)
+_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
+_MESSAGE_ID = re.compile(r"^\s*message-id:\s*<([^<>\s]+)>", re.IGNORECASE | re.MULTILINE)
+_BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
+_DAEMONS = frozenset({"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "mdaemon"})
+_FAILURE_SUBJECT = re.compile(
+    r"undeliver|delivery status notification|mail delivery (?:failed|failure|system)|"
+    r"delivery failure|returned mail|failure notice|mail system error|non remis|"
+    r"unzustellbar|tidak (?:dapat )?terkirim|gagal (?:di)?kirim|gagal terkirim",
     re.IGNORECASE,
 )
+_MAX_DIAGNOSTIC_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -26,104 +35,147 @@ class Bounce:
 
 
 def report_fields(part: Message) -> list[dict[str, str]]:
-    """The field blocks of a message/delivery-status part (per-message first)."""
+    """The field blocks of a message/delivery-status part, per-message block first."""
     payload = part.get_payload()
     blocks: list[dict[str, str]] = []
     if isinstance(payload, list):
         for block in payload:
             if isinstance(block, Message):
-                blocks.append({k.lower(): str(v) for k, v in block.items()})
-        if blocks:
-            return blocks
-    raw = part.get_payload(decode=True)
-    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(payload)
-    for chunk in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
+                fields: dict[str, str] = {}
+                for name, value in block.raw_items():
+                    fields.setdefault(name.lower(), " ".join(str(value).split()))
+                blocks.append(fields)
+    if any("action" in b or "final-recipient" in b or "status" in b for b in blocks):
+        return blocks
+    # The parser read the blocks as headers; an encoded report has none to read.
+    return _fields_from_text(_report_text(part))
+
+
+def _report_text(part: Message) -> str:
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        text = "\n\n".join(p.as_string() for p in payload if isinstance(p, Message))
+    else:
+        text = str(getattr(part, "_payload", "") or "")  # the raw text: see parts.raw_payload
+    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    data = text.encode("ascii", "replace")
+    try:
+        if encoding == "base64":
+            data = base64.b64decode(b"".join(data.split()) + b"==")
+        elif encoding == "quoted-printable":
+            data = quopri.decodestring(data)
+    except (binascii.Error, ValueError):
+        pass
+    return data.decode("utf-8", "replace")
+
+
+def _fields_from_text(text: str) -> list[dict[str, str]]:
+    blocks: list[dict[str, str]] = []
+    for chunk in _BLOCK_SPLIT.split(text.replace("\r\n", "\n")):
         fields: dict[str, str] = {}
+        last = ""
         for line in chunk.split("\n"):
-            name, sep, value = line.partition(":")
-            if sep and name.strip() and not line[:1].isspace():
-                fields[name.strip().lower()] = value.strip()
-            elif line[:1].isspace() and fields:
-                last = list(fields)[-1]
+            if line[:1].isspace() and last:
                 fields[last] += " " + line.strip()
+                continue
+            name, separator, value = line.partition(":")
+            if separator and name.strip():
+                last = name.strip().lower()
+                fields.setdefault(last, value.strip())
         if fields:
             blocks.append(fields)
     return blocks
 
 
-def from_report(blocks: list[dict[str, str]], original_id: str) -> Bounce | None:
-    failed: list[str] = []
-    statuses: list[str] = []
-    diagnostics: list[str] = []
-    delayed = False
+def from_report(
+    blocks: list[dict[str, str]], *, original_message_id: str, human_text: str
+) -> Bounce | None:
+    """The failed (else delayed) recipients of a delivery status report; None when every
+    recipient was delivered, relayed or expanded."""
+    failed: list[tuple[str, str, str]] = []
+    delayed: list[tuple[str, str, str]] = []
     for fields in blocks:
-        recipient = fields.get("final-recipient") or fields.get("original-recipient")
-        if not recipient:
-            continue
-        action = fields.get("action", "failed").lower().strip()
-        if action not in ("failed", "delayed"):
-            continue
-        delayed = delayed or action == "delayed"
+        recipient = fields.get("final-recipient") or fields.get("original-recipient") or ""
         address = recipient.split(";", 1)[-1].strip().strip("<>").lower()
-        if "@" in address:
-            failed.append(address)
+        if "@" not in address:
+            continue
+        action = (fields.get("action", "").split() or [""])[0].lower()
         found = _STATUS.search(fields.get("status", ""))
-        if found:
-            statuses.append(found.group(1))
-        if fields.get("diagnostic-code"):
-            diagnostics.append(fields["diagnostic-code"].split(";", 1)[-1].strip())
-    if not failed:
+        status = found.group(1) if found else ""
+        diagnostic = fields.get("diagnostic-code", "").split(";", 1)[-1].strip()
+        if action == "failed" or (not action and status.startswith("5")):
+            failed.append((address, status, diagnostic))
+        elif action == "delayed" or (not action and status.startswith("4")):
+            delayed.append((address, status, diagnostic))
+    chosen = failed or delayed
+    if not chosen:
         return None
-    status = statuses[0] if statuses else ("4.0.0" if delayed else "5.0.0")
+    diagnostic = next((d for _, _, d in chosen if d), "") or _first_lines(human_text)
+    status = next((s for _, s, _ in chosen if s), "") or _status_in(
+        diagnostic, default="5.0.0" if failed else "4.0.0"
+    )
     return Bounce(
-        recipients=tuple(dict.fromkeys(failed)),
+        recipients=tuple(dict.fromkeys(address for address, _, _ in chosen)),
         status=status,
-        diagnostic="; ".join(dict.fromkeys(diagnostics))[:1000],
+        diagnostic=diagnostic[:_MAX_DIAGNOSTIC_CHARS],
         permanent=status.startswith("5"),
-        original_message_id=original_id,
+        original_message_id=original_message_id,
     )
 
 
-def looks_like_bounce(sender: str, subject: str) -> bool:
-    local = sender.split("@", 1)[0].lower()
-    return local in _BOUNCE_SENDERS or (
-        bool(_BOUNCE_SUBJECT.search(subject)) and local.startswith(("mailer", "postmaster"))
-    )
+def is_bounce_sender(address: str) -> bool:
+    return address.split("@", 1)[0].lower() in _DAEMONS
 
 
-def from_text(text: str, *, sender: str, own: str = "") -> Bounce | None:
-    """A bounce read from the human-readable part: the failed address and status code."""
-    status = _STATUS.search(text)
-    addresses = [
-        a.lower()
-        for a in _ADDRESS.findall(text)
-        if a.lower() != sender and a.split("@", 1)[0].lower() not in _BOUNCE_SENDERS
-    ]
-    if not addresses:
+def looks_like_bounce(*, sender: str, subject: str, null_return_path: bool) -> bool:
+    """A bounce without a report: from a mail daemon, or a failure subject on mail sent
+    with an empty return path (as bounces must be, RFC 5321 4.5.5)."""
+    failure_subject = bool(_FAILURE_SUBJECT.search(subject))
+    return (is_bounce_sender(sender) and failure_subject) or (failure_subject and null_return_path)
+
+
+def from_text(
+    text: str, *, ignored: set[str], failed_recipients: list[str], original_message_id: str
+) -> Bounce | None:
+    """A bounce read from its human-readable text: the first address that is not one of
+    `ignored` (the bounce's own sender and recipients), and the status code near it."""
+    recipients = [a for a in failed_recipients if a not in ignored]
+    if not recipients:
+        for candidate in _ADDRESS.findall(text):
+            address = candidate.lower()
+            if address not in ignored and not is_bounce_sender(address):
+                recipients.append(address)
+                break
+    if not recipients:
         return None
-    code = status.group(1) if status else "5.0.0"
+    status = _status_in(text, default="5.0.0")
     diagnostic = next(
-        (line.strip() for line in text.splitlines() if _STATUS.search(line)),
-        next((line.strip() for line in text.splitlines() if line.strip()), ""),
-    )
-    original = _MESSAGE_ID.search(text)
+        (line.strip() for line in text.splitlines() if _STATUS.search(line)), ""
+    ) or _first_lines(text)
     return Bounce(
-        recipients=(addresses[0],),
-        status=code,
-        diagnostic=diagnostic[:1000],
-        permanent=not code.startswith("4"),
-        original_message_id=original.group(1) if original else "",
+        recipients=tuple(recipients),
+        status=status,
+        diagnostic=diagnostic[:_MAX_DIAGNOSTIC_CHARS],
+        permanent=status.startswith("5"),
+        original_message_id=original_message_id or returned_message_id(text),
     )
 
 
-def original_message_id(part: Message) -> str:
-    """The Message-ID of the returned message (message/rfc822 or text/rfc822-headers)."""
-    payload = part.get_payload()
-    if isinstance(payload, list) and payload and isinstance(payload[0], Message):
-        value = payload[0].get("Message-ID", "")
-        found = re.search(r"<([^<>\s]+)>", str(value))
-        return found.group(1) if found else str(value).strip()
-    raw = part.get_payload(decode=True)
-    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(payload)
-    match = _MESSAGE_ID.search(text)
-    return match.group(1) if match else ""
+def returned_message_id(text: str) -> str:
+    """The Message-ID in the returned headers (a text/rfc822-headers part, or the copy of
+    the original a bounce quotes in its text)."""
+    found = _MESSAGE_ID.search(text)
+    return found.group(1) if found else ""
+
+
+def _status_in(text: str, *, default: str) -> str:
+    found = _STATUS.search(text)
+    if found:
+        return found.group(1)
+    code = _SMTP_CODE.search(text)
+    return f"{code.group(1)}.0.0" if code else default
+
+
+def _first_lines(text: str, count: int = 3) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return " ".join(lines[:count])

@@ -8,7 +8,9 @@ from sapa.channels.messages import Address, InboundAttachment, InboundMessage, P
 from sapa.conversations.models import Message
 
 
-def to_inbound(parsed: ParsedEmail, *, mailbox: Mailbox | None, own: set[str]) -> InboundMessage:
+def to_inbound(
+    parsed: ParsedEmail, *, mailbox: Mailbox | None, own: frozenset[str]
+) -> InboundMessage:
     """The InboundMessage for `parsed`, received by `mailbox`. Copied addresses become
     participants, except our own and the sender's."""
     sender = parsed.sender

@@ -1,5 +1,7 @@
 """Which mailbox speaks for a ticket, and which addresses are our own."""
 
+import time
+
 from django.conf import settings
 
 from sapa.channels.email.models import Mailbox
@@ -29,8 +31,30 @@ def mailbox_for_ticket(ticket: Ticket) -> Mailbox | None:
     return active.first()
 
 
-def own_addresses() -> set[str]:
+# Mail comes in bursts; the list of our addresses changes rarely. Each process keeps it for
+# a few seconds (a new alias applies everywhere within OWN_ADDRESSES_TTL).
+OWN_ADDRESSES_TTL = 10.0
+_own_cache: tuple[float, frozenset[str]] | None = None
+
+
+def own_addresses() -> frozenset[str]:
     """Every address Sapa sends from: mail from one of them is a loop, never a customer."""
+    global _own_cache
+    now = time.monotonic()
+    if _own_cache is not None and now - _own_cache[0] < OWN_ADDRESSES_TTL:
+        return _own_cache[1]
+    found = frozenset(_load_own_addresses())
+    _own_cache = (now, found)
+    return found
+
+
+def forget_own_addresses() -> None:
+    """Drop the cached list (after a mailbox changed in this process)."""
+    global _own_cache
+    _own_cache = None
+
+
+def _load_own_addresses() -> set[str]:
     addresses = {a.lower() for a in settings.SAPA_EMAIL_OWN_ADDRESSES}
     for address, aliases in Mailbox.objects.values_list("address", "aliases"):
         addresses.add(address.lower())

@@ -1,80 +1,172 @@
-"""Folding away what a reply repeats: the quoted history below it and the signature."""
+"""Folding away what a reply repeats: the quoted history below the new text, the signature
+and the "Sent from my phone" footer. A forward is content, not history: it stays."""
 
 import re
 
-# Lines that start the quoted history: attribution lines of English and Indonesian mail
-# clients, Outlook's separators and header blocks.
+_MAX_ATTRIBUTION_CHARS = 400
+_MAX_SIGNATURE_LINES = 20
+
+# "On Mon, 3 Nov 2026 at 10:12, Budi <budi@x> wrote:" and the Indonesian "Pada ... menulis:"
+# (Gmail: "Pada tanggal Sen, 3 Nov 2026 pukul 10.12 Budi <budi@x> menulis:").
 _ATTRIBUTION = re.compile(
-    r"^\s*(?:"
-    r"on\b.{0,200}\bwrote:?\s*$|"
-    r"pada\b.{0,200}\bmenulis:?\s*$|"
-    r"le\b.{0,200}\ba écrit\s*:?\s*$|"
-    r"-{2,}\s*(?:original message|pesan asli|pesan awal)\s*-{2,}|"
-    r"_{10,}\s*$|"
-    r"(?:from|dari)\s*:.*$"
-    r")",
+    r"^(?:on|pada|le|am|el)\s.*\b(?:wrote|menulis|a écrit|schrieb|escribió)\s*:$", re.IGNORECASE
+)
+_ATTRIBUTION_START = re.compile(r"^(?:on|pada)\s", re.IGNORECASE)
+_ATTRIBUTION_END = re.compile(r"\b(?:wrote|menulis)\s*:$", re.IGNORECASE)
+_ORIGINAL_MESSAGE = re.compile(
+    r"^-{2,}\s*(?:original message|pesan asli|pesan awal|pesan orisinal|"
+    r"ursprüngliche nachricht|message d'origine)\s*-{2,}$",
     re.IGNORECASE,
 )
-_ATTRIBUTION_START = re.compile(r"^\s*(?:on|pada)\b", re.IGNORECASE)
-_ATTRIBUTION_END = re.compile(r"\b(?:wrote|menulis):?\s*$", re.IGNORECASE)
-# An Outlook header block: "From:" followed within a few lines by "Sent:"/"Dikirim:".
-_OUTLOOK_FROM = re.compile(r"^\s*\*?(?:from|dari)\s*:", re.IGNORECASE)
-_OUTLOOK_SENT = re.compile(r"^\s*\*?(?:sent|date|dikirim|tanggal|terkirim)\s*:", re.IGNORECASE)
-_SIGNATURE = re.compile(
-    r"^\s*(?:--\s*|"
-    r"sent from my \w+.*|sent from mail for windows.*|get outlook for \w+.*|"
-    r"dikirim dari .+|sent from yahoo mail.*|sent via .+)$",
+# Outlook's header block: "From:" (or "Dari:") with "Sent:"/"Date:" a line or few below.
+_HEADER_FROM = re.compile(r"^\*?(?:from|dari)\s*:\s*\*?\s*\S", re.IGNORECASE)
+_HEADER_SENT = re.compile(
+    r"^\*?(?:sent|date|dikirim|terkirim|tanggal|waktu)\s*:\s*\*?\s*\S", re.IGNORECASE
+)
+_OUTLOOK_RULE = re.compile(r"^_{10,}$")
+_FORWARD = re.compile(
+    r"^(?:-{2,}\s*(?:forwarded message|pesan terusan|pesan yang diteruskan|"
+    r"weitergeleitete nachricht|message transféré)\s*-{2,}|begin forwarded message\s*:)$",
     re.IGNORECASE,
 )
+_FOOTER = re.compile(
+    r"^(?:sent from my [\w .,'&-]{1,60}|"
+    r"sent from (?:yahoo mail|mail for windows|outlook|samsung|android|iphone|ipad)\b.{0,60}|"
+    r"get outlook for \w.{0,40}|"
+    r"dikirim dari (?:iphone|ipad|ponsel|perangkat|smartphone|yahoo mail|mail untuk windows|"
+    r"mail for windows|outlook|samsung|galaxy|android)\b.{0,60})$",
+    re.IGNORECASE,
+)
+# The first letters of every line the patterns above can match: a cheap test first.
+_HISTORY_INITIALS = frozenset("-*fdoplae")
+# An attribution line the patterns above do not know ("2026-11-03 10:12 GMT+07:00 Budi
+# <budi@x>:"), recognised only directly above a trailing quote block.
+_LOOSE_ATTRIBUTION = re.compile(r"(?:@|\d).*:$")
 
 
 def split_quoted(text: str) -> tuple[str, str]:
-    """(visible, folded): what the sender wrote now, and the quoted history and signature
-    after it. When folding would leave nothing, everything is visible."""
-    lines = text.replace("\r\n", "\n").split("\n")
-    cut = _history_start(lines)
-    cut = _signature_start(lines, cut)
+    """(visible, folded): the new text the sender wrote, and the quoted history and signature
+    that follow it. When folding would leave nothing, all of it is visible."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    stripped = [line.strip() for line in lines]
+    forward = next(
+        (i for i, s in enumerate(stripped) if s[:1] in "-Bb" and _FORWARD.match(s)), None
+    )
+    cut = _history_start(stripped, end=len(lines) if forward is None else forward)
+    if cut is None:
+        if forward is not None:
+            return text.strip(), ""  # folding anything would fold the forwarded mail
+        cut = _trailing_quote_start(stripped)
+    cut = _signature_start(stripped, cut)
     visible = "\n".join(lines[:cut]).strip()
     if not visible:
         return text.strip(), ""
     return visible, "\n".join(lines[cut:]).strip()
 
 
-def _history_start(lines: list[str]) -> int:
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        if not stripped:
+def _history_start(stripped: list[str], *, end: int) -> int | None:
+    """The first line of quoted history before `end`, None if there is none."""
+    for index in range(end):
+        line = stripped[index]
+        if not line or line[0].lower() not in _HISTORY_INITIALS:
             continue
-        if _is_attribution(lines, index):
+        if _ORIGINAL_MESSAGE.match(line):
             return index
-        if stripped.startswith(">") and _rest_is_quoted(lines, index):
+        if _HEADER_FROM.match(line) and _sent_follows(stripped, index):
+            above = _previous_content_line(stripped, index)
+            return above if above is not None and _OUTLOOK_RULE.match(stripped[above]) else index
+        if _is_attribution(stripped, index) and not _is_interleaved(stripped, index):
             return index
-    return len(lines)
+    return None
 
 
-def _is_attribution(lines: list[str], index: int) -> bool:
-    line = lines[index]
-    if _OUTLOOK_FROM.match(line):
-        # "From:" alone is a normal sentence start; Outlook follows it with "Sent:".
-        return any(_OUTLOOK_SENT.match(following) for following in lines[index + 1 : index + 4])
-    if _ATTRIBUTION.match(line):
-        return True
-    # "On Mon, 3 Nov 2026 at 10:12, Toko Buku Sapa <cs@...>\nwrote:" wrapped over two lines.
-    if _ATTRIBUTION_START.match(line) and index + 1 < len(lines):
-        return bool(_ATTRIBUTION_END.search(lines[index + 1])) and len(line) < 200
+def _is_attribution(stripped: list[str], index: int) -> bool:
+    line = stripped[index]
+    if not _ATTRIBUTION_START.match(line) and not _ATTRIBUTION.match(line):
+        return False
+    # Two or three lines when the client wrapped it; a date or an address in it, or it is
+    # just a sentence ("On the other hand, he wrote:").
+    for last in range(index, min(index + 3, len(stripped))):
+        if last > index and not stripped[last]:
+            return False
+        if _ATTRIBUTION_END.search(stripped[last]) or _ATTRIBUTION.match(stripped[last]):
+            joined = " ".join(stripped[index : last + 1])
+            return (
+                len(joined) <= _MAX_ATTRIBUTION_CHARS
+                and bool(_ATTRIBUTION.match(joined))
+                and any(ch.isdigit() or ch == "@" for ch in joined)
+            )
     return False
 
 
-def _rest_is_quoted(lines: list[str], index: int) -> bool:
-    """True when from `index` on, the text is quoted lines (and blank or signature lines)."""
-    rest = [line.strip() for line in lines[index:] if line.strip()]
-    quoted = sum(1 for line in rest if line.startswith(">"))
-    return quoted >= max(1, int(len(rest) * 0.8))
+def _is_interleaved(stripped: list[str], index: int) -> bool:
+    """Answers written between the quoted lines below an attribution: then the quote is
+    context for the answers, not history to fold."""
+    seen_quote = False
+    for following in range(index + 1, len(stripped)):  # no slice: called once per attribution
+        line = stripped[following]
+        if not line:
+            continue
+        if line[0] == ">":
+            seen_quote = True
+        elif _is_signature_delimiter(line) or _FOOTER.match(line):
+            return False
+        elif seen_quote:
+            return True
+        elif not _ATTRIBUTION_END.search(line):
+            return False  # unquoted history (Outlook style) follows
+    return False
 
 
-def _signature_start(lines: list[str], end: int) -> int:
-    """The line where the signature starts within lines[:end], else end."""
+def _sent_follows(stripped: list[str], index: int) -> bool:
+    following = [line for line in stripped[index + 1 : index + 6] if line][:4]
+    return any(_HEADER_SENT.match(line) for line in following)
+
+
+def _previous_content_line(stripped: list[str], index: int) -> int | None:
+    for above in range(index - 1, -1, -1):
+        if stripped[above]:
+            return above
+    return None
+
+
+def _trailing_quote_start(stripped: list[str]) -> int:
+    """The first line of a block of ">" lines that ends the text (with the attribution line
+    above it), or len(stripped) when the text does not end in a quote."""
+    last = len(stripped) - 1
+    while last >= 0 and not stripped[last]:
+        last -= 1
+    start = last + 1
+    index = last
+    while index >= 0 and (not stripped[index] or stripped[index][0] == ">"):
+        if stripped[index]:
+            start = index
+        index -= 1
+    if start > last:
+        return len(stripped)
+    above = _previous_content_line(stripped, start)
+    if above is not None and above == start - 1:
+        line = stripped[above]
+        if len(line) <= _MAX_ATTRIBUTION_CHARS and _LOOSE_ATTRIBUTION.search(line):
+            return above
+    return start
+
+
+def _signature_start(stripped: list[str], end: int) -> int:
+    """Where the signature or phone footer begins within the last lines before `end`."""
+    cut = end
+    content_lines = 0
     for index in range(end - 1, -1, -1):
-        if _SIGNATURE.match(lines[index]) and end - index <= 12:
-            return index
-    return end
+        line = stripped[index]
+        if not line:
+            continue
+        if _is_signature_delimiter(line) or _FOOTER.match(line):
+            cut = index
+        content_lines += 1
+        if content_lines > _MAX_SIGNATURE_LINES:
+            break
+    return cut
+
+
+def _is_signature_delimiter(line: str) -> bool:
+    return line == "--"  # "-- " by convention; many clients drop the space

@@ -10,6 +10,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from sapa.accounts.models import Agent, Role
+from sapa.accounts.permissions import Permission, has_permission
 from sapa.channels.kinds import Channel
 
 register = template.Library()
@@ -37,6 +38,12 @@ def can_manage(user: object) -> bool:
     return isinstance(user, Agent) and (
         user.is_superuser or user.role in (Role.ADMIN, Role.SUPERVISOR)
     )
+
+
+@register.filter
+def can_manage_channels(user: object) -> bool:
+    """Mailboxes, the email quarantine and every original (admins)."""
+    return isinstance(user, Agent) and has_permission(user, Permission.MANAGE_CHANNELS)
 
 
 @register.filter

@@ -94,6 +94,8 @@ def _page_context(
             .order_by("-last_activity_at")[:OTHER_TICKETS]
         ),
         "suggestions": open_merge_suggestions(customer),
+        # Others the ticket's email was copied to (Cc): replies go to them too.
+        "participants": list(ticket.participants.select_related("customer").order_by("address")),
         "reply_options": options,
         "reply_form": extra.pop("reply_form", None)
         or ReplyForm(initial={"seen_message_id": _latest_inbound_id(ticket)}),
