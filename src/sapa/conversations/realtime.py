@@ -45,9 +45,15 @@ def send_to_groups(groups: list[str], message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    try:
+
+    async def send_all() -> None:
         for group in groups:
-            async_to_sync(layer.group_send)(group, message)
+            await layer.group_send(group, message)
+
+    try:
+        # One hop into the event loop for all groups: each async_to_sync costs a thread
+        # handoff, which was most of the time an inbound message spent after its commit.
+        async_to_sync(send_all)()
     except Exception:
         logger.exception("could not publish %s to %s", message.get("type"), groups)
 
