@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from sapa.accounts.models import Agent
+from sapa.channels.kinds import IdentityKind
 from sapa.channels.messages import InboundMessage, InboundResult
 from sapa.conversations.actions.notifications import notify
 from sapa.conversations.attachment_files import StoredFile, store_file
@@ -102,10 +103,11 @@ def _receive(message: InboundMessage, stored: list[StoredFile], via: Actor | Non
     customer, customer_created = resolve_customer(
         message.addresses, name=message.sender_name, events=events
     )
-    # They wrote from it, so it works again (a bounce may have been a full mailbox).
-    Identity.objects.filter(
-        customer=customer, value=message.addresses[0].value, bouncing_since__isnull=False
-    ).update(bouncing_since=None, bounce_reason="")
+    if message.addresses[0].kind == IdentityKind.EMAIL:
+        # They wrote from it, so it works again (a bounce may have been a full mailbox).
+        Identity.objects.filter(
+            customer=customer, value=message.addresses[0].value, bouncing_since__isnull=False
+        ).update(bouncing_since=None, bounce_reason="")
     now = clock.now()
     ticket, ticket_created = _thread(
         message, customer, now=now, is_new_customer=customer_created, events=events
