@@ -41,6 +41,7 @@ format: $(STAMP)
 # (default 127.0.0.1:5432) in a scratch database. BENCH_DBS="sqlite" skips PostgreSQL.
 BENCH_DBS ?= sqlite postgres
 bench: $(STAMP)
+	$(BIN)/python bench/textid_speed.py
 	set -e; for db in $(BENCH_DBS); do \
 		$(BIN)/python bench/ingest.py --db $$db; \
 		$(BIN)/python bench/tickets_list.py --db $$db; \
