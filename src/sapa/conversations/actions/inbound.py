@@ -103,7 +103,7 @@ def _receive(message: InboundMessage, stored: list[StoredFile], via: Actor | Non
     customer, customer_created = resolve_customer(
         message.addresses, name=message.sender_name, events=events
     )
-    if message.addresses[0].kind == IdentityKind.EMAIL:
+    if message.addresses[0].kind == IdentityKind.EMAIL and not customer_created:
         # They wrote from it, so it works again (a bounce may have been a full mailbox).
         Identity.objects.filter(
             customer=customer, value=message.addresses[0].value, bouncing_since__isnull=False
