@@ -11,6 +11,7 @@ from sapa.api.auth import request_agent
 from sapa.api.pagination import page_limit
 from sapa.api.schemas import ErrorOut, Page
 from sapa.channels.kinds import Channel
+from sapa.channels.messages import InboundAttachment
 from sapa.conversations import actions
 from sapa.conversations.inbound_payload import inbound_message
 from sapa.conversations.models import Attachment, Priority, Ticket, TicketStatus
@@ -187,6 +188,10 @@ def ticket_reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Stat
         channel=payload.channel,
         status_after=payload.status,
         actor=Actor.for_agent(agent),
+        attachments=tuple(
+            InboundAttachment(filename=a.name, content_type=a.content_type, content=a.decoded())
+            for a in payload.attachments
+        ),
     )
     return Status(201, message)
 

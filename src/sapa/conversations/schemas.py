@@ -204,6 +204,14 @@ class ReplyIn(Schema):
     html: str = ""
     channel: Channel | None = None
     status: TicketStatus | None = Field(None, description="Set the ticket to this status on send")
+    attachments: list[AttachmentIn] = []
+
+    @field_validator("attachments")
+    @classmethod
+    def _count(cls, value: list[AttachmentIn]) -> list[AttachmentIn]:
+        if len(value) > settings.SAPA_MAX_ATTACHMENTS:
+            raise ValueError(f"at most {settings.SAPA_MAX_ATTACHMENTS} attachments")
+        return value
 
 
 class NoteIn(Schema):

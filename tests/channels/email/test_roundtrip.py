@@ -2,10 +2,12 @@
 customer's answer to it comes back into the same ticket, failures are retried or shown,
 and automatic mail never answers automatic mail."""
 
+import base64
 from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sapa.channels.email.actions import ingest_email
 from sapa.channels.email.models import InboundSource, InboundStatus, Mailbox
@@ -332,3 +334,62 @@ def _dsn(*, original: bytes, recipient: str) -> bytes:
         b"Diagnostic-Code: smtp; 550 5.1.1 The email account does not exist\n\n"
         b"--B\nContent-Type: text/rfc822-headers\n\n" + headers + b"\n\n--B--\n"
     )
+
+
+def test_a_reply_with_attachments_from_the_console_goes_out_with_them(
+    mailbox, smtp_server, client, django_capture_on_commit_callbacks
+):
+    taken = _take_in(
+        customer_email(sender="budi@gmail.test"), mailbox, django_capture_on_commit_callbacks
+    )
+    agent = AgentFactory(first_name="Ani", role="admin")
+    client.force_login(agent)
+    invoice = SimpleUploadedFile("faktur.pdf", b"%PDF-1.4 faktur", content_type="application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/tickets/{taken.ticket_id}/reply/",
+            {
+                "text": "Ini fakturnya ya kak",
+                "seen_message_id": taken.message_id,
+                "attachments": [invoice],
+            },
+        )
+    assert response.status_code == 302
+    [captured] = smtp_server.wait_for(1)
+    [part] = list(captured.message.iter_attachments())
+    assert (part.get_filename(), part.get_content_type()) == ("faktur.pdf", "application/pdf")
+    assert part.get_content() == b"%PDF-1.4 faktur"
+    sent = Message.objects.get(direction=Direction.OUTBOUND)
+    assert list(sent.attachments.values_list("filename", flat=True)) == ["faktur.pdf"]
+
+
+def test_reply_attachments_over_the_api_are_checked(admin_api, mailbox, settings):
+    taken = ingest_email(
+        customer_email(sender="budi@gmail.test"), mailbox=mailbox, source=InboundSource.HTTP
+    )
+    settings.SAPA_MAX_ATTACHMENT_BYTES = 10
+    too_big = admin_api.post_json(
+        f"/api/v1/tickets/{taken.ticket_id}/replies",
+        {
+            "text": "lampiran",
+            "attachments": [{"name": "besar.bin", "content": base64.b64encode(b"x" * 11).decode()}],
+        },
+    )
+    assert too_big.status_code == 422
+    assert too_big.json()["detail"][0]["loc"][:2] == ["body", "attachments"]
+    assert not Message.objects.filter(direction=Direction.OUTBOUND).exists()
+    fits = admin_api.post_json(
+        f"/api/v1/tickets/{taken.ticket_id}/replies",
+        {
+            "text": "lampiran",
+            "attachments": [
+                {
+                    "name": "kecil.txt",
+                    "content_type": "text/plain",
+                    "content": base64.b64encode(b"halo").decode(),
+                }
+            ],
+        },
+    )
+    assert fits.status_code == 201
+    assert [a["filename"] for a in fits.json()["attachments"]] == ["kecil.txt"]

@@ -1,16 +1,20 @@
 """Agents (and the bot) writing on a ticket: replies to the customer and internal notes."""
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from sapa.accounts.permissions import Permission, require
+from sapa.channels.messages import InboundAttachment
 from sapa.channels.registry import capabilities
 from sapa.conversations.actions.locking import lock_ticket
 from sapa.conversations.actions.notifications import notify_mentions
 from sapa.conversations.actions.ticket_state import apply_status
+from sapa.conversations.attachment_files import store_file
 from sapa.conversations.exceptions import (
     ChannelCannotSend,
     NoAddressForChannel,
@@ -19,6 +23,7 @@ from sapa.conversations.exceptions import (
 )
 from sapa.conversations.html import html_to_text, sanitise_html
 from sapa.conversations.models import (
+    Attachment,
     AuthorKind,
     DeliveryStatus,
     Direction,
@@ -51,6 +56,7 @@ def reply(
     channel: str | None = None,
     html: str = "",
     status_after: TicketStatus | None = None,
+    attachments: Sequence[InboundAttachment] = (),
 ) -> Message:
     """Send `text` to the ticket's customer and optionally set the ticket's status.
 
@@ -61,6 +67,10 @@ def reply(
     """
     require(actor, Permission.REPLY)
     text = _checked_text(text, html)
+    _check_attachments(attachments)
+    stored = [
+        store_file(a.content, filename=a.filename, content_type=a.content_type) for a in attachments
+    ]
     with transaction.atomic():
         ticket = lock_ticket(ticket)
         if ticket.status == TicketStatus.CLOSED:
@@ -68,6 +78,10 @@ def reply(
         channel = channel or _default_reply_channel(ticket)
         if not capabilities(channel).can_send:
             raise ChannelCannotSend()
+        if stored and not capabilities(channel).supports_attachments:
+            raise InvalidInput(
+                _("This channel cannot carry attachments."), loc=["body", "attachments"]
+            )
         _check_reply_window(ticket, channel)
         to_address = _reply_address(ticket, channel)
         now = clock.now()
@@ -82,6 +96,17 @@ def reply(
             to_address=to_address,
             delivery_status=DeliveryStatus.QUEUED,
             created_at=now,
+        )
+        Attachment.objects.bulk_create(
+            Attachment(
+                message=message,
+                file=f.path,
+                filename=f.filename,
+                content_type=f.content_type,
+                size_bytes=f.size_bytes,
+                sha256=f.sha256,
+            )
+            for f in stored
         )
         outbox = OutboxItem.objects.create(message=message, channel=channel, next_attempt_at=now)
         events: list[PendingEvent] = [
@@ -166,6 +191,22 @@ def _checked_text(text: str, html: str) -> str:
             loc=["body", "text"],
         )
     return text
+
+
+def _check_attachments(attachments: Sequence[InboundAttachment]) -> None:
+    if len(attachments) > settings.SAPA_MAX_ATTACHMENTS:
+        raise InvalidInput(
+            _("At most %(count)d attachments.") % {"count": settings.SAPA_MAX_ATTACHMENTS},
+            loc=["body", "attachments"],
+        )
+    limit = settings.SAPA_MAX_ATTACHMENT_BYTES
+    for attachment in attachments:
+        if len(attachment.content) > limit:
+            raise InvalidInput(
+                _("%(name)s is larger than %(limit)s.")
+                % {"name": attachment.filename, "limit": filesizeformat(limit)},
+                loc=["body", "attachments"],
+            )
 
 
 def _default_reply_channel(ticket: Ticket) -> str:

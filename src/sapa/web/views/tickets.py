@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sapa.accounts.models import Agent, Team
 from sapa.accounts.queries import team_ids_of
+from sapa.channels.messages import InboundAttachment
 from sapa.commerce.queries import latest_order, recent_orders
 from sapa.conversations import actions
 from sapa.conversations.exceptions import TicketNotFound
@@ -155,6 +156,9 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
         # The customer wrote while the agent was composing: show it, ask before sending.
         bound = ReplyForm({**request.POST.dict(), "confirm_send": "on", "seen_message_id": newest})
         bound.is_valid()
+        if request.FILES:
+            # A browser cannot send the chosen files back with the re-shown form.
+            bound.add_error(None, _("Attach your files again before sending."))
         context = _page_context(
             request,
             agent,
@@ -171,6 +175,14 @@ def reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
             channel=data.get("channel") or None,
             status_after=TicketStatus(data["status"]) if data.get("status") else None,
             actor=Actor.for_agent(agent),
+            attachments=tuple(
+                InboundAttachment(
+                    filename=upload.name or "attachment",
+                    content_type=upload.content_type or "application/octet-stream",
+                    content=upload.read(),
+                )
+                for upload in request.FILES.getlist("attachments")
+            ),
         )
     except SapaError as error:
         form.add_error(None, str(error.message))
