@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from sapa.channels.email.models import InboundEmail, InboundStatus, Mailbox
+from sapa.channels.email.models import InboundEmail, InboundSource, InboundStatus, Mailbox
 from sapa.conversations.models import Message, Ticket
+from sapa.core.actors import Actor
 from sapa.core.models import Event
 from tests.channels.email.mail import SUPPORT, customer_email
 
@@ -141,3 +142,21 @@ def test_environment_mailboxes_are_applied(settings):
     settings.SAPA_EMAIL_MAILBOXES = '[{"address": "not-an-address"}]'
     with pytest.raises(ConfigurationError, match=r"SAPA_EMAIL_MAILBOXES\[0\]"):
         apply_environment_mailboxes()
+
+
+def test_a_reprocess_that_fails_keeps_the_quarantined_original(mailbox, monkeypatch):
+    from sapa.channels.email import actions
+
+    outcome = actions.ingest_email(b"\x00 bukan email", mailbox=mailbox, source=InboundSource.CLI)
+    row = InboundEmail.objects.get(pk=outcome.inbound_email_id)
+    kept_id = row.pk
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(actions, "parse_email", broken)
+    with pytest.raises(RuntimeError):
+        actions.reprocess(row, actor=Actor.system("test"))
+    kept = InboundEmail.objects.get(pk=kept_id)
+    assert (kept.status, kept.raw) == (InboundStatus.QUARANTINED, b"\x00 bukan email")
+    assert not Event.objects.filter(verb="email.reprocessed").exists()

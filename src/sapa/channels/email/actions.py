@@ -67,7 +67,8 @@ def ingest_email(raw: bytes, *, mailbox: Mailbox | None, source: InboundSource) 
 
 
 def reprocess(inbound: InboundEmail, *, actor: Actor) -> IngestOutcome:
-    """Run a kept-aside email through the road again (after a parser fix, say)."""
+    """Run a kept-aside email through the road again (after a parser fix, say). One
+    transaction: if the new attempt fails, the kept row stays as it was."""
     raw, mailbox, source = inbound.raw, inbound.mailbox, InboundSource(inbound.source)
     with transaction.atomic():
         record_events(
@@ -75,7 +76,7 @@ def reprocess(inbound: InboundEmail, *, actor: Actor) -> IngestOutcome:
             [pending_event("email.reprocessed", inbound, before={"status": inbound.status})],
         )
         inbound.delete()
-    return ingest_email(raw, mailbox=mailbox, source=source)
+        return ingest_email(raw, mailbox=mailbox, source=source)
 
 
 def discard(inbound: InboundEmail, *, actor: Actor) -> None:
@@ -138,9 +139,8 @@ def _record(
     status: InboundStatus,
     *,
     reason: str = "",
-    message: Message | None = None,
 ) -> IngestOutcome:
-    return _store(_row(raw, parsed, mailbox, source, status, reason=reason, message=message))
+    return _store(_row(raw, parsed, mailbox, source, status, reason=reason))
 
 
 def _row(
@@ -151,7 +151,6 @@ def _row(
     status: InboundStatus,
     *,
     reason: str = "",
-    message: Message | None = None,
 ) -> InboundEmail:
     return InboundEmail(
         mailbox=mailbox,
@@ -163,7 +162,6 @@ def _row(
         subject=parsed.subject[:300],
         size_bytes=len(raw),
         raw_compressed=InboundEmail.compress(raw),
-        ticket_message=message,
     )
 
 

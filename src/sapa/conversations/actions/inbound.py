@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from sapa.accounts.models import Agent
 from sapa.channels.kinds import IdentityKind
 from sapa.channels.messages import InboundMessage, InboundResult
+from sapa.conversations.actions.attachments import attach_stored
 from sapa.conversations.actions.notifications import notify
 from sapa.conversations.attachment_files import StoredFile, store_file
 from sapa.conversations.html import html_to_text, sanitise_html
 from sapa.conversations.models import (
-    Attachment,
     AuthorKind,
     Direction,
     Message,
@@ -130,18 +130,7 @@ def _receive(message: InboundMessage, stored: list[StoredFile], via: Actor | Non
         sent_at=message.sent_at or now,
         created_at=now,
     )
-    if stored:
-        Attachment.objects.bulk_create(
-            Attachment(
-                message=stored_message,
-                file=f.path,
-                filename=f.filename,
-                content_type=f.content_type,
-                size_bytes=f.size_bytes,
-                sha256=f.sha256,
-            )
-            for f in stored
-        )
+    attach_stored(stored_message, stored)
     if message.participants:
         _add_participants(message, ticket, sender=customer, now=now, events=events)
     events.append(

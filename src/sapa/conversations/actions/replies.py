@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from sapa.accounts.permissions import Permission, require
 from sapa.channels.messages import InboundAttachment
 from sapa.channels.registry import capabilities
+from sapa.conversations.actions.attachments import attach_stored
 from sapa.conversations.actions.locking import lock_ticket
 from sapa.conversations.actions.notifications import notify_mentions
 from sapa.conversations.actions.ticket_state import apply_status
@@ -23,7 +24,6 @@ from sapa.conversations.exceptions import (
 )
 from sapa.conversations.html import html_to_text, sanitise_html
 from sapa.conversations.models import (
-    Attachment,
     AuthorKind,
     DeliveryStatus,
     Direction,
@@ -97,17 +97,7 @@ def reply(
             delivery_status=DeliveryStatus.QUEUED,
             created_at=now,
         )
-        Attachment.objects.bulk_create(
-            Attachment(
-                message=message,
-                file=f.path,
-                filename=f.filename,
-                content_type=f.content_type,
-                size_bytes=f.size_bytes,
-                sha256=f.sha256,
-            )
-            for f in stored
-        )
+        attach_stored(message, stored)
         outbox = OutboxItem.objects.create(message=message, channel=channel, next_attempt_at=now)
         events: list[PendingEvent] = [
             pending_event(

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +33,8 @@ from sapa.core.actors import Actor
 from sapa.core.cursors import decode_cursor, encode_cursor
 from sapa.web.mailbox_forms import MailboxForm, shown_server_url
 from sapa.web.requests import request_agent
+from sapa.web.views.access import agent_with
+from sapa.web.views.access import found as _found
 
 PAGE_SIZE = 50
 # The quarantine's tabs: which statuses each shows (None: every email).
@@ -46,17 +48,7 @@ REPROCESSABLE = (InboundStatus.QUARANTINED, InboundStatus.DISCARDED)
 
 
 def _channel_admin(request: HttpRequest) -> Agent:
-    agent = request_agent(request)
-    if not has_permission(agent, Permission.MANAGE_CHANNELS):
-        raise PermissionDenied()
-    return agent
-
-
-def _found(queryset: QuerySet[Any], pk: int) -> Any:
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise Http404()
-    return found
+    return agent_with(request, Permission.MANAGE_CHANNELS)
 
 
 # --- mailboxes ----------------------------------------------------------------------

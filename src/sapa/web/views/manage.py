@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -41,7 +41,8 @@ from sapa.web.manage_forms import (
     TagRenameForm,
     TeamForm,
 )
-from sapa.web.requests import request_agent
+from sapa.web.views.access import agent_with
+from sapa.web.views.access import found as _found
 
 PAGE_SIZE = 50
 # The set-password link of an invitation, kept in the session until the next page shows it.
@@ -49,17 +50,7 @@ LINK_SESSION_KEY = "sapa_manage_password_link"
 
 
 def _manager(request: HttpRequest) -> Agent:
-    agent = request_agent(request)
-    if not has_permission(agent, Permission.MANAGE_TEAM):
-        raise PermissionDenied()
-    return agent
-
-
-def _found(queryset: QuerySet[Any], pk: int) -> Any:
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise Http404()
-    return found
+    return agent_with(request, Permission.MANAGE_TEAM)
 
 
 def _keyset_page(
