@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "sapa.channels.email",
     "sapa.conversations",
     "sapa.commerce",
+    "sapa.kb",
+    "sapa.helpcenter",
     "sapa.demo",
     "sapa.web",
     # Last, as its documentation asks: it records failed logins of every login form.
@@ -232,6 +234,20 @@ SAPA_AUTOMATIC_PER_ADDRESS_PER_HOUR = env_int("SAPA_AUTOMATIC_PER_ADDRESS_PER_HO
 SAPA_IMAP_POLL_SECONDS = env_int("SAPA_IMAP_POLL_SECONDS", 60, minimum=5)
 # Whether `sapa worker` keeps IDLE connections open (push within seconds).
 SAPA_IMAP_IDLE = env_bool("SAPA_IMAP_IDLE", True)
+
+# --- Knowledge base and search ----------------------------------------------------------
+# "e5" (multilingual-e5-small, bundled) or "off" (full-text ranking only).
+SAPA_EMBEDDINGS = env_str("SAPA_EMBEDDINGS", "e5")
+SAPA_EMBEDDING_THREADS = env_int("SAPA_EMBEDDING_THREADS", 1, minimum=1)
+# Shop branding of the help center and the customer portal.
+SAPA_SHOP_NAME = env_str("SAPA_SHOP_NAME", "Toko Buku Sapa")
+SAPA_SHOP_LOGO_URL = env_str("SAPA_SHOP_LOGO_URL")
+SAPA_SHOP_COLOUR = env_str("SAPA_SHOP_COLOUR", "#0f766e")
+SAPA_KB_MAX_ATTACHMENT_BYTES = env_int("SAPA_KB_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024, minimum=1)
+# Portal sign-in links: how long one stays valid.
+SAPA_PORTAL_LINK_MINUTES = env_int("SAPA_PORTAL_LINK_MINUTES", 30, minimum=1)
+# Requests ("Kirim permintaan") one address or IP may send per hour.
+SAPA_PORTAL_REQUESTS_PER_HOUR = env_int("SAPA_PORTAL_REQUESTS_PER_HOUR", 5, minimum=1)
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

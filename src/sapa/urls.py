@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("help/", include("sapa.helpcenter.urls")),
     path("", include("sapa.web.urls")),
 ]
 

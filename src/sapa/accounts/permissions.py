@@ -26,10 +26,19 @@ class Permission(StrEnum):
     MANAGE_ROLES = "roles.manage"
     # Channels: mailboxes and their servers, the email quarantine, raw originals.
     MANAGE_CHANNELS = "channels.manage"
+    # The knowledge base: writing, publishing and archiving articles, their categories.
+    EDIT_ARTICLES = "kb.edit"
+    # Reports: help-center deflection, searches without an answer.
+    VIEW_REPORTS = "reports.view"
 
 
 _AGENT = {Permission.REPLY, Permission.UPDATE_TICKET}
-_SUPERVISOR = _AGENT | {Permission.MERGE_CUSTOMERS, Permission.MANAGE_TEAM}
+_SUPERVISOR = _AGENT | {
+    Permission.MERGE_CUSTOMERS,
+    Permission.MANAGE_TEAM,
+    Permission.EDIT_ARTICLES,
+    Permission.VIEW_REPORTS,
+}
 _ADMIN = set(Permission)
 
 ROLE_PERMISSIONS: dict[str, set[Permission]] = {

@@ -8,6 +8,7 @@ from sapa.channels.email.api import router as email_router
 from sapa.commerce.api import router as commerce_router
 from sapa.conversations.api import router as conversations_router
 from sapa.customers.api import router as customers_router
+from sapa.kb.api import router as kb_router
 
 api = NinjaAPI(
     title="Sapa API",
@@ -27,3 +28,4 @@ api.add_router("", conversations_router)
 api.add_router("/customers", customers_router)
 api.add_router("/orders", commerce_router)
 api.add_router("/channels/email", email_router)
+api.add_router("/kb", kb_router)

@@ -1,0 +1,101 @@
+"""The database's own full-text engine, one small class per vendor.
+
+Both hold the textid terms of an article's title, keywords (tags and example questions) and
+body, and answer "which visible articles match any of these terms, best first" with their
+own ranking: BM25 in SQLite's FTS5, `ts_rank` over weighted tsvectors in PostgreSQL.
+"""
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from django.db import connection
+
+from sapa.kb.models import ArticleStatus
+
+# How much a term in the title and in the keywords counts against one in the body.
+TITLE_WEIGHT = 6.0
+KEYWORDS_WEIGHT = 3.0
+
+
+class FullText(Protocol):
+    def write(self, article_id: int, title: str, keywords: str, body: str) -> None: ...
+
+    def remove(self, article_id: int) -> None: ...
+
+    def match(
+        self, terms: Sequence[str], *, include_internal: bool, limit: int
+    ) -> list[tuple[int, float]]: ...
+
+
+def _visibility_sql(alias: str, include_internal: bool) -> str:
+    published = f"{alias}.status = '{ArticleStatus.PUBLISHED.value}'"
+    return published if include_internal else f"{published} AND NOT {alias}.internal"
+
+
+class SqliteFullText:
+    def write(self, article_id: int, title: str, keywords: str, body: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM kb_article_fts WHERE rowid = %s", [article_id])
+            cursor.execute(
+                "INSERT INTO kb_article_fts (rowid, title, keywords, body) VALUES (%s, %s, %s, %s)",
+                [article_id, title, keywords, body],
+            )
+
+    def remove(self, article_id: int) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM kb_article_fts WHERE rowid = %s", [article_id])
+
+    def match(
+        self, terms: Sequence[str], *, include_internal: bool, limit: int
+    ) -> list[tuple[int, float]]:
+        if not terms:
+            return []
+        # Each term quoted: FTS5 operators or punctuation in a query are never syntax.
+        expression = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
+        # Only constants are formatted into the SQL; the terms are a parameter.
+        sql = (
+            "SELECT f.rowid, -bm25(kb_article_fts, %s, %s, 1.0) AS score "  # noqa: S608
+            "FROM kb_article_fts f JOIN kb_article a ON a.id = f.rowid "
+            f"WHERE kb_article_fts MATCH %s AND {_visibility_sql('a', include_internal)} "
+            "ORDER BY score DESC LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [TITLE_WEIGHT, KEYWORDS_WEIGHT, expression, limit])
+            return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
+
+
+class PostgresFullText:
+    """The tsvector column is generated from the index_* columns: writing is a no-op."""
+
+    # ts_rank weights for D (body), C (unused), B (keywords), A (title).
+    _WEIGHTS = f"{{{1 / TITLE_WEIGHT}, 0.2, {KEYWORDS_WEIGHT / TITLE_WEIGHT}, 1.0}}"
+
+    def write(self, article_id: int, title: str, keywords: str, body: str) -> None:
+        return None
+
+    def remove(self, article_id: int) -> None:
+        return None
+
+    def match(
+        self, terms: Sequence[str], *, include_internal: bool, limit: int
+    ) -> list[tuple[int, float]]:
+        if not terms:
+            return []
+        sql = (
+            "SELECT a.id, ts_rank(%s::float4[], a.search_vector, q, 1) AS score "  # noqa: S608
+            "FROM kb_article a, to_tsquery('simple', %s) q "
+            f"WHERE a.search_vector @@ q AND {_visibility_sql('a', include_internal)} "
+            "ORDER BY score DESC LIMIT %s"
+        )
+        # Terms are single words from textid (letters and digits); quoting keeps any other
+        # character from being read as tsquery syntax.
+        expression = " | ".join("'" + t.replace("'", "").replace("\\", "") + "'" for t in terms)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self._WEIGHTS, expression, limit])
+            return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
+
+
+def fulltext() -> FullText:
+    if connection.vendor == "postgresql":
+        return PostgresFullText()
+    return SqliteFullText()

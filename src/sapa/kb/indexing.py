@@ -1,0 +1,104 @@
+"""Keeping the search index in step with the articles: the full-text rows (in the same
+transaction as the article) and the vectors (after commit, in the worker)."""
+
+import hashlib
+import logging
+
+from django.db import transaction
+from django.db.models import F
+
+from sapa.kb.fulltext import fulltext
+from sapa.kb.models import Article, ArticleEmbedding, IndexState
+from sapa.kb.rendering import markdown_to_text
+from sapa.semantic import get_embedder, vector_to_bytes
+from sapa.textid import search_terms
+
+logger = logging.getLogger(__name__)
+
+
+def index_fields(article: Article) -> tuple[str, str, str]:
+    """The textid terms of the title, the keywords (tags and examples) and the body."""
+    lang = article.lang
+    keywords = " ".join([*article.tags, *article.examples])
+    return (
+        search_terms(article.title, language=lang),
+        search_terms(keywords, language=lang),
+        search_terms(markdown_to_text(article.body), language=lang),
+    )
+
+
+def write_fulltext(article: Article) -> None:
+    """Store the analysed fields on the row and in the engine. Call inside the saving
+    transaction, after the article has its id."""
+    title, keywords, body = index_fields(article)
+    Article.objects.filter(pk=article.pk).update(
+        index_title=title, index_keywords=keywords, index_body=body
+    )
+    article.index_title, article.index_keywords, article.index_body = title, keywords, body
+    fulltext().write(article.pk, title, keywords, body)
+    bump_version()
+
+
+def remove_fulltext(article_id: int) -> None:
+    fulltext().remove(article_id)
+    bump_version()
+
+
+def bump_version() -> None:
+    updated = IndexState.objects.filter(pk=1).update(version=F("version") + 1)
+    if not updated:
+        IndexState.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+def current_version() -> int:
+    return IndexState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def passage_text(article: Article) -> str:
+    """What the embedder reads of an article: title, tags and the plain body."""
+    tags = ", ".join(article.tags)
+    return f"{article.title}. {tags}. {markdown_to_text(article.body)}"
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def embed_article(article_id: int) -> int:
+    """(Re)compute an article's vectors; texts unchanged since last time are skipped.
+    Returns how many texts were embedded. A no-op without an embedder."""
+    embedder = get_embedder()
+    article = Article.objects.filter(pk=article_id).first()
+    if embedder is None or article is None:
+        return 0
+    wanted = [(ArticleEmbedding.Kind.PASSAGE, passage_text(article))]
+    wanted += [(ArticleEmbedding.Kind.EXAMPLE, e) for e in article.examples if e.strip()]
+    existing = {
+        (row.kind, row.text_hash): row
+        for row in ArticleEmbedding.objects.filter(article=article, model=embedder.name)
+    }
+    keep = {(kind, _hash(text)) for kind, text in wanted}
+    todo = [(kind, text) for kind, text in wanted if (kind, _hash(text)) not in existing]
+    passages = [text for kind, text in todo if kind == ArticleEmbedding.Kind.PASSAGE]
+    examples = [text for kind, text in todo if kind == ArticleEmbedding.Kind.EXAMPLE]
+    # Example questions are embedded as queries: they are questions, like the searches.
+    vectors = list(embedder.passages(passages)) + [embedder.query(e) for e in examples]
+    texts = [(ArticleEmbedding.Kind.PASSAGE, t) for t in passages] + [
+        (ArticleEmbedding.Kind.EXAMPLE, t) for t in examples
+    ]
+    with transaction.atomic():
+        stale = [row.pk for key, row in existing.items() if key not in keep]
+        ArticleEmbedding.objects.filter(pk__in=stale).delete()
+        ArticleEmbedding.objects.bulk_create(
+            ArticleEmbedding(
+                article=article,
+                kind=kind,
+                model=embedder.name,
+                text_hash=_hash(text),
+                vector=vector_to_bytes(vector),
+            )
+            for (kind, text), vector in zip(texts, vectors, strict=True)
+        )
+        if stale or texts:
+            bump_version()
+    return len(texts)

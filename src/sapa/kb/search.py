@@ -1,0 +1,318 @@
+"""One search over the knowledge base, for the help center, the portal, the console and the
+bot: `search(query, lang=..., audience=...)`.
+
+1. The query is analysed by textid (slang expanded, stopwords dropped, Indonesian stemmed).
+   A term no article contains is corrected to the nearest indexed term when it is one or
+   two edits away ("pengirman" → "kirim"): typo tolerance at the cost of one fuzzy lookup.
+2. The database's full-text engine ranks the articles that share a term (FTS5 BM25 or
+   PostgreSQL ts_rank, title and keywords weighted above the body).
+3. When an embedder is loaded, every visible article is also scored by cosine similarity
+   of the query to its text and to its example questions (multilingual: an English
+   question meets an Indonesian article). The final score is that similarity plus a small
+   weight times the full-text score scaled to the best one of this query.
+4. One hit per translation group, in the asked language where a translation exists.
+5. `answered` says whether the best hit is a confident answer: similarity over
+   SEMANTIC_CONFIDENCE, or, without an embedder, enough of the query's terms in the hit.
+"""
+
+import html
+import re
+import threading
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from sapa.kb.fulltext import fulltext
+from sapa.kb.indexing import current_version
+from sapa.kb.models import Article, ArticleEmbedding, ArticleStatus
+from sapa.semantic import get_embedder, vector_from_bytes
+from sapa.textid import analyse, normalise, tokenise
+
+# Weight of the full-text score (scaled to 0..1 within a query) added to the similarity.
+LEXICAL_WEIGHT = 0.06
+# Similarity (multilingual-e5-small cosine) under which the best hit is "no answer".
+SEMANTIC_CONFIDENCE = 0.83
+# Without an embedder: the share of the query's terms the best hit must contain.
+LEXICAL_CONFIDENCE = 0.6
+# How many full-text matches are fused with the similarities.
+CANDIDATES = 100
+
+
+class Audience(StrEnum):
+    PUBLIC = "public"  # the help center, the portal, the bot, anonymous API callers
+    AGENTS = "agents"  # also internal articles
+
+
+@dataclass(frozen=True)
+class Hit:
+    article: Article
+    score: float
+    title_html: str
+    snippet_html: str
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    lang: str
+    hits: list[Hit]
+    answered: bool
+    # The query as searched after typo correction, when a term was corrected.
+    corrected: str | None
+    semantic: bool
+
+
+@dataclass
+class _Snapshot:
+    """What one process keeps in memory between index changes."""
+
+    version: int
+    model: str
+    vocabulary: list[str]
+    vocabulary_set: frozenset[str]
+    # Article metadata: id → (visible to the public, visible to agents, lang, root id).
+    articles: dict[int, tuple[bool, bool, str, int]]
+    ids: np.ndarray  # distinct article ids with vectors, position = column of scores
+    matrix: np.ndarray  # one row per vector
+    rows: np.ndarray  # position in `ids` of each row
+    is_example: np.ndarray  # bool per row
+
+
+_lock = threading.Lock()
+_snapshot: _Snapshot | None = None
+
+
+def _load_snapshot(version: int, model: str) -> _Snapshot:
+    articles: dict[int, tuple[bool, bool, str, int]] = {}
+    vocabulary: set[str] = set()
+    published = Article.objects.filter(status=ArticleStatus.PUBLISHED)
+    for pk, internal, lang, original, t, k, b in published.values_list(
+        "pk", "internal", "lang", "translation_of_id", "index_title", "index_keywords", "index_body"
+    ):
+        articles[pk] = (not internal, True, lang, original or pk)
+        vocabulary.update(t.split(), k.split(), b.split())
+    vectors: list[np.ndarray] = []
+    owners: list[int] = []
+    examples: list[bool] = []
+    if model:
+        rows = ArticleEmbedding.objects.filter(model=model, article_id__in=list(articles))
+        for article_id, kind, blob in rows.values_list("article_id", "kind", "vector"):
+            vectors.append(vector_from_bytes(blob))
+            owners.append(article_id)
+            examples.append(kind == ArticleEmbedding.Kind.EXAMPLE)
+    ids = np.array(sorted(set(owners)), dtype=np.int64)
+    position = {int(pk): i for i, pk in enumerate(ids)}
+    return _Snapshot(
+        version=version,
+        model=model,
+        vocabulary=sorted(vocabulary),
+        vocabulary_set=frozenset(vocabulary),
+        articles=articles,
+        ids=ids,
+        matrix=np.vstack(vectors) if vectors else np.zeros((0, 1), dtype=np.float32),
+        rows=np.array([position[o] for o in owners], dtype=np.int64),
+        is_example=np.array(examples, dtype=bool),
+    )
+
+
+def _current_snapshot(model: str) -> _Snapshot:
+    global _snapshot
+    version = current_version()
+    snapshot = _snapshot
+    if snapshot is not None and snapshot.version == version and snapshot.model == model:
+        return snapshot
+    with _lock:
+        if _snapshot is None or _snapshot.version != version or _snapshot.model != model:
+            _snapshot = _load_snapshot(version, model)
+        return _snapshot
+
+
+def _correct(terms: tuple[str, ...], snapshot: _Snapshot) -> tuple[list[str], bool]:
+    corrected: list[str] = []
+    changed = False
+    for term in terms:
+        if term in snapshot.vocabulary_set or len(term) < 4 or term.isdigit():
+            corrected.append(term)
+            continue
+        limit = 1 if len(term) < 7 else 2
+        match = process.extractOne(
+            term, snapshot.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit
+        )
+        if match is None:
+            corrected.append(term)
+        else:
+            corrected.append(match[0])
+            changed = True
+    return corrected, changed
+
+
+def _similarities(
+    snapshot: _Snapshot, query_vector: np.ndarray, visible: set[int]
+) -> dict[int, float]:
+    if not len(snapshot.rows):
+        return {}
+    sims = snapshot.matrix @ query_vector
+    count = len(snapshot.ids)
+    passage = np.full(count, -1.0, dtype=np.float32)
+    example = np.full(count, -1.0, dtype=np.float32)
+    np.maximum.at(passage, snapshot.rows[~snapshot.is_example], sims[~snapshot.is_example])
+    np.maximum.at(example, snapshot.rows[snapshot.is_example], sims[snapshot.is_example])
+    # An article with example questions: the mean of its text's and its best example's
+    # similarity (an example alone over-rewards one lucky phrasing).
+    combined = np.where(example > -1.0, (passage + example) / 2, passage)
+    return {
+        int(pk): float(score)
+        for pk, score in zip(snapshot.ids, combined, strict=True)
+        if int(pk) in visible and score > -1.0
+    }
+
+
+def search(
+    query: str,
+    *,
+    lang: str = "id",
+    audience: Audience = Audience.PUBLIC,
+    limit: int = 10,
+    semantic: bool = True,
+) -> SearchResult:
+    """The best articles for `query`, shown in `lang` where a translation exists."""
+    query = query.strip()[:500]
+    embedder = get_embedder() if semantic else None
+    snapshot = _current_snapshot(embedder.name if embedder else "")
+    analysis = analyse(query)
+    terms, changed = _correct(tuple(dict.fromkeys(analysis.terms)), snapshot)
+    include_internal = audience == Audience.AGENTS
+    visible = {
+        pk
+        for pk, (public, _agents, _l, _r) in snapshot.articles.items()
+        if public or include_internal
+    }
+    lexical = dict(fulltext().match(terms, include_internal=include_internal, limit=CANDIDATES))
+    best_lexical = max(lexical.values(), default=0.0) or 1.0
+    scores: dict[int, float]
+    similarity: dict[int, float] = {}
+    if embedder is not None and query:
+        similarity = _similarities(snapshot, embedder.query(query), visible)
+    if similarity:
+        scores = {
+            pk: sim + LEXICAL_WEIGHT * lexical.get(pk, 0.0) / best_lexical
+            for pk, sim in similarity.items()
+        }
+        for pk, lex in lexical.items():  # articles without vectors yet
+            scores.setdefault(pk, LEXICAL_WEIGHT * lex / best_lexical)
+    else:
+        scores = {pk: lex for pk, lex in lexical.items() if pk in visible}
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    chosen = _one_per_group(ranked, snapshot, lang, visible, limit)
+    articles = Article.objects.select_related("section__category").in_bulk(
+        [pk for pk, _s, _scored in chosen]
+    )
+    words = set(analysis.terms) | set(terms)
+    hits = [
+        Hit(
+            article=articles[pk],
+            score=round(score, 4),
+            title_html=highlight(articles[pk].title, words, articles[pk].lang),
+            snippet_html=snippet(articles[pk].body, words, articles[pk].lang),
+        )
+        for pk, score, _scored in chosen
+        if pk in articles
+    ]
+    answered = bool(hits) and _confident(hits[0], similarity.get(chosen[0][2]), terms)
+    return SearchResult(
+        query=query,
+        lang=lang,
+        hits=hits,
+        answered=answered,
+        corrected=" ".join(terms) if changed else None,
+        semantic=bool(similarity),
+    )
+
+
+def _one_per_group(
+    ranked: list[tuple[int, float]],
+    snapshot: _Snapshot,
+    lang: str,
+    visible: set[int],
+    limit: int,
+) -> list[tuple[int, float, int]]:
+    """(article to show, score, article scored): the best of each translation group."""
+    by_group_lang = {
+        (root, article_lang): pk
+        for pk, (_p, _a, article_lang, root) in snapshot.articles.items()
+        if pk in visible
+    }
+    seen: set[int] = set()
+    chosen: list[tuple[int, float, int]] = []
+    for pk, score in ranked:
+        meta = snapshot.articles.get(pk)
+        if meta is None or meta[3] in seen:
+            continue
+        seen.add(meta[3])
+        chosen.append((by_group_lang.get((meta[3], lang), pk), score, pk))
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def _confident(best: Hit, similarity: float | None, terms: list[str]) -> bool:
+    if similarity is not None:
+        return similarity >= SEMANTIC_CONFIDENCE
+    if not terms:
+        return False
+    article = best.article
+    present = set(f"{article.index_title} {article.index_keywords} {article.index_body}".split())
+    return sum(t in present for t in terms) / len(terms) >= LEXICAL_CONFIDENCE
+
+
+# --- Highlighting ---------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_MARKDOWN_MARKS = re.compile(r"[*_`#>|]+|\[([^\]]*)\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)")
+
+
+def _word_matches(word: str, terms: set[str], lang: str) -> bool:
+    tokens = tokenise(normalise(word))
+    if not tokens:
+        return False
+    return any(t in terms for t in analyse(tokens[0], language=lang).terms) or tokens[0] in terms
+
+
+def highlight(text: str, terms: set[str], lang: str) -> str:
+    """`text` escaped, with the words that match a query term in <mark>."""
+    out: list[str] = []
+    last = 0
+    for match in _WORD.finditer(text):
+        out.append(html.escape(text[last : match.start()]))
+        word = match.group(0)
+        if terms and _word_matches(word, terms, lang):
+            out.append(f"<mark>{html.escape(word)}</mark>")
+        else:
+            out.append(html.escape(word))
+        last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def plain_lines(body: str) -> list[str]:
+    text = _MARKDOWN_MARKS.sub(lambda m: m.group(1) or " ", body)
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def snippet(body: str, terms: set[str], lang: str, *, width: int = 200) -> str:
+    """The line of the body with the most query terms, cut to about `width` characters."""
+    lines = plain_lines(body)[:60]
+    if not lines:
+        return ""
+    best, best_count = lines[0], -1
+    if terms:
+        for line in lines:
+            count = sum(1 for t in analyse(line, language=lang).terms if t in terms)
+            if count > best_count:
+                best, best_count = line, count
+    if len(best) > width:
+        best = best[:width].rsplit(" ", 1)[0] + " …"
+    return highlight(best, terms, lang)
