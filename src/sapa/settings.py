@@ -238,7 +238,10 @@ SAPA_IMAP_IDLE = env_bool("SAPA_IMAP_IDLE", True)
 # --- Knowledge base and search ----------------------------------------------------------
 # "e5" (multilingual-e5-small, bundled) or "off" (full-text ranking only).
 SAPA_EMBEDDINGS = env_str("SAPA_EMBEDDINGS", "e5")
-SAPA_EMBEDDING_THREADS = env_int("SAPA_EMBEDDING_THREADS", 1, minimum=1)
+SAPA_EMBEDDING_THREADS = env_int("SAPA_EMBEDDING_THREADS", 2, minimum=1)
+# Off: index and search plain lower-cased words (no slang map, stopwords or stemming); for
+# measuring what textid adds, not for production.
+SAPA_SEARCH_TEXTID = env_bool("SAPA_SEARCH_TEXTID", True)
 # Shop branding of the help center and the customer portal.
 SAPA_SHOP_NAME = env_str("SAPA_SHOP_NAME", "Toko Buku Sapa")
 SAPA_SHOP_LOGO_URL = env_str("SAPA_SHOP_LOGO_URL")

@@ -7,7 +7,7 @@ look as they would after three weeks of real use. Nothing here writes a model di
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from functools import partial
 from typing import assert_never
@@ -39,6 +39,7 @@ from sapa.demo.bookshop import AGENT_EMAIL_DOMAIN, AGENTS, DEMO_PASSWORD, MARKER
 from sapa.demo.bookshop_payments import PAYMENT_CONVERSATIONS
 from sapa.demo.bookshop_products import PRODUCT_CONVERSATIONS
 from sapa.demo.bookshop_shipping import SHIPPING_CONVERSATIONS
+from sapa.demo.help_center import load_help_center
 from sapa.demo.story import (
     SHOP_TIMEZONE,
     Conversation,
@@ -93,6 +94,7 @@ class DemoSummary:
     messages: int = 0
     orders: int = 0
     merge_suggestions: int = 0
+    articles: int = 0
 
 
 def load_demo() -> DemoSummary:
@@ -107,7 +109,9 @@ def load_demo() -> DemoSummary:
             return DemoSummary(already_loaded=True, logins=agent_logins(), password=DEMO_PASSWORD)
         replay = _Replay(now=clock.now())
         replay.run()
-        return replay.summary()
+        with clock.frozen_at(replay.at(STAFF_JOINED)):
+            articles = load_help_center(replay.setup_actor)
+        return replace(replay.summary(), articles=articles)
 
 
 def agent_logins() -> tuple[AgentLogin, ...]:

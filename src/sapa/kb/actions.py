@@ -1,6 +1,7 @@
 """Every change to the knowledge base and every figure it records goes through here."""
 
 import hashlib
+import mimetypes
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -263,23 +264,43 @@ def attach_file(
         raise InvalidInput(_("The file is too large."), loc=["body", "file"])
     if not content:
         raise InvalidInput(_("The file is empty."), loc=["body", "file"])
-    stored = store_file(content, filename=filename, content_type=content_type)
-    if stored.content_type not in ARTICLE_FILE_TYPES:
+    declared = content_type.split(";")[0].strip().lower() or (
+        mimetypes.guess_type(filename)[0] or ""
+    )
+    if declared not in ARTICLE_FILE_TYPES or not _looks_like(content, declared):
         raise InvalidInput(
             _("Images (PNG, JPEG, GIF, WebP), PDF and text files only."), loc=["body", "file"]
         )
+    stored = store_file(content, filename=filename, content_type=declared)
     with transaction.atomic():
         attachment = ArticleAttachment.objects.create(
             article=article,
             file=stored.path,
             filename=stored.filename,
-            content_type=stored.content_type,
+            content_type=declared,
             size_bytes=stored.size_bytes,
             sha256=stored.sha256,
             uploaded_by=actor.agent,
         )
         record_event(actor, "kb.attachment_added", article, after={"file": stored.filename})
     return attachment
+
+
+_SIGNATURES = {
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+    "application/pdf": (b"%PDF-",),
+}
+
+
+def _looks_like(content: bytes, content_type: str) -> bool:
+    """The bytes start the way the declared type's files do (an .exe named .png does not)."""
+    if content_type == "image/webp":
+        return content[:4] == b"RIFF" and content[8:12] == b"WEBP"
+    if content_type == "text/plain":
+        return b"\x00" not in content[:4096]
+    return content.startswith(_SIGNATURES.get(content_type, (b"",)))
 
 
 # --- What visitors do: counted, never audited --------------------------------------------

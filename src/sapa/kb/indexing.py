@@ -3,15 +3,16 @@ transaction as the article) and the vectors (after commit, in the worker)."""
 
 import hashlib
 import logging
+import uuid
 
 from django.db import transaction
 from django.db.models import F
 
+from sapa.kb.analysis import index_text, words
 from sapa.kb.fulltext import fulltext
 from sapa.kb.models import Article, ArticleEmbedding, IndexState
 from sapa.kb.rendering import markdown_to_text
 from sapa.semantic import get_embedder, vector_to_bytes
-from sapa.textid import search_terms
 
 logger = logging.getLogger(__name__)
 
@@ -21,9 +22,9 @@ def index_fields(article: Article) -> tuple[str, str, str]:
     lang = article.lang
     keywords = " ".join([*article.tags, *article.examples])
     return (
-        search_terms(article.title, language=lang),
-        search_terms(keywords, language=lang),
-        search_terms(markdown_to_text(article.body), language=lang),
+        index_text(article.title, language=lang),
+        index_text(keywords, language=lang),
+        index_text(markdown_to_text(article.body), language=lang),
     )
 
 
@@ -31,10 +32,13 @@ def write_fulltext(article: Article) -> None:
     """Store the analysed fields on the row and in the engine. Call inside the saving
     transaction, after the article has its id."""
     title, keywords, body = index_fields(article)
+    text = " ".join([article.title, *article.tags, *article.examples, article.body])
+    surface = " ".join(sorted({w for w in words(text, language=article.lang) if len(w) >= 4}))
     Article.objects.filter(pk=article.pk).update(
-        index_title=title, index_keywords=keywords, index_body=body
+        index_title=title, index_keywords=keywords, index_body=body, index_words=surface
     )
     article.index_title, article.index_keywords, article.index_body = title, keywords, body
+    article.index_words = surface
     fulltext().write(article.pk, title, keywords, body)
     bump_version()
 
@@ -45,13 +49,15 @@ def remove_fulltext(article_id: int) -> None:
 
 
 def bump_version() -> None:
-    updated = IndexState.objects.filter(pk=1).update(version=F("version") + 1)
+    stamp = uuid.uuid4().hex
+    updated = IndexState.objects.filter(pk=1).update(version=F("version") + 1, stamp=stamp)
     if not updated:
-        IndexState.objects.get_or_create(pk=1, defaults={"version": 1})
+        IndexState.objects.get_or_create(pk=1, defaults={"version": 1, "stamp": stamp})
 
 
-def current_version() -> int:
-    return IndexState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+def current_version() -> str:
+    """The index's current stamp ("" before the first article)."""
+    return IndexState.objects.filter(pk=1).values_list("stamp", flat=True).first() or ""
 
 
 def passage_text(article: Article) -> str:

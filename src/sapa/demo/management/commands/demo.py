@@ -44,5 +44,6 @@ def _counts(summary: DemoSummary) -> str:
         (summary.messages, "message"),
         (summary.orders, "order"),
         (summary.merge_suggestions, "merge suggestion"),
+        (summary.articles, "help-center article"),
     ]
     return ", ".join(f"{count} {noun}{'' if count == 1 else 's'}" for count, noun in counts)

@@ -186,3 +186,31 @@
 
   connect();
 })();
+
+// Knowledge base: insert article link
+(function () {
+  "use strict";
+  /* Clicking a result moves focus off the textarea: remember where its caret was. */
+  document.addEventListener("focusout", function (event) {
+    var area = event.target;
+    if (area.tagName !== "TEXTAREA" || !area.id) return;
+    area.dataset.kbCaret = area.selectionStart + "," + area.selectionEnd;
+  });
+  document.addEventListener("click", function (event) {
+    var pick = event.target.closest && event.target.closest("[data-kb-insert]");
+    if (!pick) return;
+    var picker = pick.closest("[data-kb-target]");
+    var area = picker && document.getElementById(picker.dataset.kbTarget);
+    if (!area) return;
+    var caret = (area.dataset.kbCaret || "").split(",");
+    var start = caret.length === 2 ? parseInt(caret[0], 10) : area.value.length;
+    var end = caret.length === 2 ? parseInt(caret[1], 10) : area.value.length;
+    var before = area.value.slice(0, start), after = area.value.slice(end);
+    var line = pick.dataset.kbInsert;
+    var text = (before && !/\s$/.test(before) ? "\n" : "") + line + (after && !/^\s/.test(after) ? "\n" : "");
+    area.value = before + text + after;
+    area.focus();
+    area.selectionStart = area.selectionEnd = start + text.length;
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+})();

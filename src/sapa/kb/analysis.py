@@ -1,0 +1,23 @@
+"""The words search indexes and looks for: textid terms, or plain words when measuring
+without textid (SAPA_SEARCH_TEXTID=0)."""
+
+from django.conf import settings
+
+from sapa.textid import analyse, normalise, tokenise
+
+
+def terms(text: str, *, language: str | None = None) -> tuple[str, ...]:
+    if not settings.SAPA_SEARCH_TEXTID:
+        return tuple(tokenise(normalise(text)))
+    return analyse(text, language=language).terms
+
+
+def index_text(text: str, *, language: str | None = None) -> str:
+    return " ".join(terms(text, language=language))
+
+
+def words(text: str, *, language: str | None = None) -> tuple[str, ...]:
+    """Normalised words as written (slang expanded with textid): typo-correction targets."""
+    if not settings.SAPA_SEARCH_TEXTID:
+        return tuple(tokenise(normalise(text)))
+    return analyse(text, language=language).words
