@@ -40,6 +40,8 @@ format: $(STAMP)
 # Each prints one JSON line; on SQLite, then on the PostgreSQL server of DATABASE_URL
 # (default 127.0.0.1:5432) in a scratch database. BENCH_DBS="sqlite" skips PostgreSQL.
 BENCH_DBS ?= sqlite postgres
+# The help-center search evaluation set (articles.jsonl, questions.jsonl), when present.
+KB_EVAL ?= ../shared/data/kb-eval
 bench: $(STAMP)
 	$(BIN)/python bench/textid_speed.py
 	set -e; for db in $(BENCH_DBS); do \
@@ -47,6 +49,13 @@ bench: $(STAMP)
 		$(BIN)/python bench/tickets_list.py --db $$db; \
 		$(BIN)/python bench/console.py --db $$db; \
 		$(BIN)/python bench/email_ingest.py --db $$db; \
+		$(BIN)/python bench/kb_search_speed.py --db $$db; \
+		if [ -d $(KB_EVAL) ]; then \
+			$(BIN)/python bench/kb_search_eval.py --db $$db --articles $(KB_EVAL)/articles.jsonl \
+				--questions $(KB_EVAL)/questions.jsonl; \
+			$(BIN)/python bench/kb_search_eval.py --db $$db --articles $(KB_EVAL)/articles.jsonl \
+				--questions $(KB_EVAL)/questions.jsonl --no-examples; \
+		fi; \
 	done
 
 messages: $(STAMP)
