@@ -78,6 +78,7 @@ async def _ask_all(base_url: str, questions: list[dict[str, Any]]) -> list[dict[
                 {
                     "ids": [hit["id"] for hit in body["results"]],
                     "answered": body["answered"],
+                    "confidence": body["confidence"],
                     "server_s": float(timing.group(1)) / 1000 if timing else float("nan"),
                 }
             )
@@ -135,9 +136,36 @@ def score(
         }
 
     result: dict[str, Any] = figures("all")
+    result["curve"] = _curve(questions, answers)
     result["by_lang"] = {lang: figures(lang) for lang in sorted(groups) if lang != "all"}
     result["outcomes"] = outcomes
     return result
+
+
+CURVE_OFFSETS = (-0.04, -0.02, 0.0, 0.02, 0.04)
+
+
+def _curve(
+    questions: list[dict[str, Any]], answers: list[dict[str, Any]]
+) -> list[dict[str, float]]:
+    """No-answer accuracy against false no-answers if "answered" meant confidence >= t, for
+    a few t around the shipped line (t = 0): the other operating points of one threshold."""
+    points = []
+    answerable = [
+        a["confidence"] for q, a in zip(questions, answers, strict=True) if q.get("article")
+    ]
+    unanswerable = [
+        a["confidence"] for q, a in zip(questions, answers, strict=True) if not q.get("article")
+    ]
+    for at in CURVE_OFFSETS:
+        points.append(
+            {
+                "at": at,
+                "no_answer_correct": _rate(sum(c < at for c in unanswerable), len(unanswerable)),
+                "false_no_answer": _rate(sum(c < at for c in answerable), len(answerable)),
+            }
+        )
+    return points
 
 
 def main() -> None:

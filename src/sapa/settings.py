@@ -236,8 +236,9 @@ SAPA_IMAP_POLL_SECONDS = env_int("SAPA_IMAP_POLL_SECONDS", 60, minimum=5)
 SAPA_IMAP_IDLE = env_bool("SAPA_IMAP_IDLE", True)
 
 # --- Knowledge base and search ----------------------------------------------------------
-# "e5" (multilingual-e5-small, bundled) or "off" (full-text ranking only).
-SAPA_EMBEDDINGS = env_str("SAPA_EMBEDDINGS", "e5")
+# Embedders for semantic search, comma separated: "e5" (multilingual-e5-small), "use"
+# (universal-sentence-encoder-multilingual), or "off" (full-text ranking only).
+SAPA_EMBEDDINGS = env_str("SAPA_EMBEDDINGS", "e5,use")
 SAPA_EMBEDDING_THREADS = env_int("SAPA_EMBEDDING_THREADS", 2, minimum=1)
 # Off: index and search plain lower-cased words (no slang map, stopwords or stemming); for
 # measuring what textid adds, not for production.

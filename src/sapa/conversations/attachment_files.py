@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
 
@@ -45,3 +47,22 @@ def store_file(content: bytes, *, filename: str, content_type: str) -> StoredFil
         size_bytes=len(content),
         sha256=digest,
     )
+
+
+# Shown in the page; anything else (SVG and HTML included) is only ever downloaded.
+INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
+def file_response(
+    file: FieldFile, *, filename: str, content_type: str, cache_seconds: int = 0
+) -> FileResponse:
+    """A stored file for the browser: safe images inline, everything else as a download
+    of type octet-stream, never sniffed, in a sandbox."""
+    inline = content_type in INLINE_TYPES
+    response = FileResponse(file.open("rb"), as_attachment=not inline, filename=filename)
+    response["Content-Type"] = content_type if inline else "application/octet-stream"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if cache_seconds:
+        response["Cache-Control"] = f"public, max-age={cache_seconds}"
+    return response

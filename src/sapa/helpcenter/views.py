@@ -14,12 +14,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from sapa.conversations.attachment_files import file_response
 from sapa.helpcenter import queries
 from sapa.helpcenter.branding import PUBLIC_LANGUAGES, branding, public_language
 from sapa.kb import actions
 from sapa.kb.models import Article, ArticleAttachment, ArticleStatus
 from sapa.kb.search import Hit, search
-from sapa.web.views.attachments import INLINE_TYPES
 
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 # Written in the language they lead to, whatever the page's language.
@@ -296,12 +296,6 @@ def article_file(request: HttpRequest, attachment_id: int, filename: str) -> Fil
     ).first()
     if found is None:
         raise Http404()
-    inline = found.content_type in INLINE_TYPES
-    response = FileResponse(
-        found.file.open("rb"), as_attachment=not inline, filename=found.filename
+    return file_response(
+        found.file, filename=found.filename, content_type=found.content_type, cache_seconds=3600
     )
-    response["Content-Type"] = found.content_type if inline else "application/octet-stream"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "public, max-age=3600"
-    return response

@@ -37,6 +37,7 @@ def search_out(result: SearchResult) -> SearchOut:
         query=result.query,
         lang=result.lang,
         answered=result.answered,
+        confidence=result.confidence,
         corrected=result.corrected,
         semantic=result.semantic,
         results=[

@@ -12,7 +12,7 @@ from sapa.kb.analysis import index_text, words
 from sapa.kb.fulltext import fulltext
 from sapa.kb.models import Article, ArticleEmbedding, IndexState
 from sapa.kb.rendering import markdown_to_text
-from sapa.semantic import get_embedder, vector_to_bytes
+from sapa.semantic import Embedder, get_embedders, vector_to_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -71,12 +71,15 @@ def _hash(text: str) -> str:
 
 
 def embed_article(article_id: int) -> int:
-    """(Re)compute an article's vectors; texts unchanged since last time are skipped.
-    Returns how many texts were embedded. A no-op without an embedder."""
-    embedder = get_embedder()
+    """(Re)compute an article's vectors with every embedder; texts unchanged since last time
+    are skipped. Returns how many texts were embedded. A no-op without embedders."""
     article = Article.objects.filter(pk=article_id).first()
-    if embedder is None or article is None:
+    if article is None:
         return 0
+    return sum(_embed_with(embedder, article) for embedder in get_embedders())
+
+
+def _embed_with(embedder: Embedder, article: Article) -> int:
     wanted = [(ArticleEmbedding.Kind.PASSAGE, passage_text(article))]
     wanted += [(ArticleEmbedding.Kind.EXAMPLE, e) for e in article.examples if e.strip()]
     existing = {
@@ -88,7 +91,7 @@ def embed_article(article_id: int) -> int:
     passages = [text for kind, text in todo if kind == ArticleEmbedding.Kind.PASSAGE]
     examples = [text for kind, text in todo if kind == ArticleEmbedding.Kind.EXAMPLE]
     # Example questions are embedded as queries: they are questions, like the searches.
-    vectors = list(embedder.passages(passages)) + [embedder.query(e) for e in examples]
+    vectors = list(embedder.passages(passages)) + list(embedder.questions(examples))
     texts = [(ArticleEmbedding.Kind.PASSAGE, t) for t in passages] + [
         (ArticleEmbedding.Kind.EXAMPLE, t) for t in examples
     ]

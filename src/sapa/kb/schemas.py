@@ -22,6 +22,10 @@ class SearchOut(Schema):
     query: str
     lang: str
     answered: bool = Field(description="Whether the first result is a confident answer.")
+    confidence: float = Field(
+        description="How sure the first result is; `answered` is confidence >= 0. Callers "
+        "that want fewer wrong answers (a bot answering on its own) can ask for more."
+    )
     corrected: str | None = Field(description="The searched terms after typo correction.")
     semantic: bool = Field(description="Whether semantic (embedding) ranking took part.")
     results: list[SearchHitOut]

@@ -6,19 +6,22 @@ bot: `search(query, lang=..., audience=...)`.
    two edits away ("pengirman" → "kirim"): typo tolerance at the cost of one fuzzy lookup.
 2. The database's full-text engine ranks the articles that share a term (FTS5 BM25 or
    PostgreSQL ts_rank, title and keywords weighted above the body).
-3. When an embedder is loaded, every visible article is also scored by cosine similarity
-   of the query to its text and to its example questions (multilingual: an English
-   question meets an Indonesian article). The final score is that similarity plus a small
-   weight times the full-text score scaled to the best one of this query.
+3. With embedders loaded (sapa.semantic), every visible article is also scored by cosine
+   similarity of the query to its text and to its example questions (multilingual: an
+   English question meets an Indonesian article), centred per article language. The final
+   score is the models' weighted similarities plus a small weight times the full-text
+   score scaled to the best one of this query.
 4. One hit per translation group, in the asked language where a translation exists.
-5. `answered` says whether the best hit is a confident answer: similarity over
-   SEMANTIC_CONFIDENCE, or, without an embedder, enough of the query's terms in the hit.
+5. `confidence` says how sure the best hit is (>= 0: `answered`): how far its text's
+   similarity is above each model's measured line, or, without embedders, whether enough
+   of the query's terms are in it. One rule for every query.
 """
 
 import functools
 import html
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -31,12 +34,11 @@ from sapa.kb.analysis import words as query_words
 from sapa.kb.fulltext import fulltext
 from sapa.kb.indexing import current_version
 from sapa.kb.models import Article, ArticleEmbedding, ArticleStatus
-from sapa.semantic import get_embedder, vector_from_bytes
+from sapa.semantic import Embedder, get_embedders, vector_from_bytes
 
-# Weight of the full-text score (scaled to 0..1 within a query) added to the similarity.
-LEXICAL_WEIGHT = 0.06
-# Similarity (multilingual-e5-small cosine) under which the best hit is "no answer".
-SEMANTIC_CONFIDENCE = 0.83
+# Weight of the full-text score (scaled to 0..1 within a query and article language)
+# added to the models' weighted similarities.
+LEXICAL_WEIGHT = 0.08
 # Without an embedder: the share of the query's terms the best hit must contain.
 LEXICAL_CONFIDENCE = 0.6
 # How many full-text matches are fused with the similarities.
@@ -62,9 +64,22 @@ class SearchResult:
     lang: str
     hits: list[Hit]
     answered: bool
+    # Over 0: the best hit is probably the answer (the scale is the models' similarity,
+    # or the share of query terms found without them). `answered` is confidence >= 0.
+    confidence: float
     # The query's words after typo correction ("did you mean"), when one was corrected.
     corrected: str | None
     semantic: bool
+
+
+@dataclass
+class _Vectors:
+    """One embedder's vectors of the published articles."""
+
+    ids: np.ndarray  # distinct article ids with vectors, position = column of scores
+    matrix: np.ndarray  # one row per vector
+    rows: np.ndarray  # position in `ids` of each row
+    is_example: np.ndarray  # bool per row
 
 
 @dataclass
@@ -72,24 +87,40 @@ class _Snapshot:
     """What one process keeps in memory between index changes."""
 
     version: str
-    model: str
+    models: tuple[str, ...]
     # Indexed terms, and the words as written (what a misspelt word is corrected to).
     terms: frozenset[str]
     words: list[str]
     words_set: frozenset[str]
     # Article metadata: id → (visible to the public, visible to agents, lang, root id).
     articles: dict[int, tuple[bool, bool, str, int]]
-    ids: np.ndarray  # distinct article ids with vectors, position = column of scores
-    matrix: np.ndarray  # one row per vector
-    rows: np.ndarray  # position in `ids` of each row
-    is_example: np.ndarray  # bool per row
+    vectors: dict[str, _Vectors]
 
 
 _lock = threading.Lock()
 _snapshot: _Snapshot | None = None
 
 
-def _load_snapshot(version: str, model: str) -> _Snapshot:
+def _load_vectors(model: str, article_ids: list[int]) -> _Vectors:
+    vectors: list[np.ndarray] = []
+    owners: list[int] = []
+    examples: list[bool] = []
+    rows = ArticleEmbedding.objects.filter(model=model, article_id__in=article_ids)
+    for article_id, kind, blob in rows.values_list("article_id", "kind", "vector"):
+        vectors.append(vector_from_bytes(bytes(blob)))
+        owners.append(article_id)
+        examples.append(kind == ArticleEmbedding.Kind.EXAMPLE)
+    ids = np.array(sorted(set(owners)), dtype=np.int64)
+    position = {int(pk): i for i, pk in enumerate(ids)}
+    return _Vectors(
+        ids=ids,
+        matrix=np.vstack(vectors) if vectors else np.zeros((0, 1), dtype=np.float32),
+        rows=np.array([position[o] for o in owners], dtype=np.int64),
+        is_example=np.array(examples, dtype=bool),
+    )
+
+
+def _load_snapshot(version: str, models: tuple[str, ...]) -> _Snapshot:
     articles: dict[int, tuple[bool, bool, str, int]] = {}
     terms: set[str] = set()
     words: set[str] = set()
@@ -107,40 +138,26 @@ def _load_snapshot(version: str, model: str) -> _Snapshot:
         articles[pk] = (not internal, True, lang, original or pk)
         terms.update(t.split(), k.split(), b.split())
         words.update(w.split())
-    vectors: list[np.ndarray] = []
-    owners: list[int] = []
-    examples: list[bool] = []
-    if model:
-        rows = ArticleEmbedding.objects.filter(model=model, article_id__in=list(articles))
-        for article_id, kind, blob in rows.values_list("article_id", "kind", "vector"):
-            vectors.append(vector_from_bytes(bytes(blob)))
-            owners.append(article_id)
-            examples.append(kind == ArticleEmbedding.Kind.EXAMPLE)
-    ids = np.array(sorted(set(owners)), dtype=np.int64)
-    position = {int(pk): i for i, pk in enumerate(ids)}
     return _Snapshot(
         version=version,
-        model=model,
+        models=models,
         terms=frozenset(terms),
         words=sorted(words),
         words_set=frozenset(words),
         articles=articles,
-        ids=ids,
-        matrix=np.vstack(vectors) if vectors else np.zeros((0, 1), dtype=np.float32),
-        rows=np.array([position[o] for o in owners], dtype=np.int64),
-        is_example=np.array(examples, dtype=bool),
+        vectors={model: _load_vectors(model, list(articles)) for model in models},
     )
 
 
-def _current_snapshot(model: str) -> _Snapshot:
+def _current_snapshot(models: tuple[str, ...]) -> _Snapshot:
     global _snapshot
     version = current_version()
     snapshot = _snapshot
-    if snapshot is not None and snapshot.version == version and snapshot.model == model:
+    if snapshot is not None and snapshot.version == version and snapshot.models == models:
         return snapshot
     with _lock:
-        if _snapshot is None or _snapshot.version != version or _snapshot.model != model:
-            _snapshot = _load_snapshot(version, model)
+        if _snapshot is None or _snapshot.version != version or _snapshot.models != models:
+            _snapshot = _load_snapshot(version, models)
         return _snapshot
 
 
@@ -172,25 +189,35 @@ def _query_terms(query: str, snapshot: _Snapshot) -> tuple[list[str], list[str],
     return analysed, list(dict.fromkeys(searched)), " ".join(spelled) if changed else None
 
 
-def _similarities(
-    snapshot: _Snapshot, query_vector: np.ndarray, visible: set[int]
-) -> dict[int, float]:
-    if not len(snapshot.rows):
-        return {}
-    sims = snapshot.matrix @ query_vector
-    count = len(snapshot.ids)
+@dataclass(frozen=True)
+class _Similarity:
+    # Per article: the mean of its text's and best example's similarity (the text's alone
+    # without examples), for ranking; and its text's alone, for judging "no answer" the
+    # same way whether an editor wrote examples or not.
+    ranking: dict[int, float]
+    text: dict[int, float]
+
+
+def _similarities(vectors: _Vectors, query_vector: np.ndarray, visible: set[int]) -> _Similarity:
+    if not len(vectors.rows):
+        return _Similarity({}, {})
+    sims = vectors.matrix @ query_vector
+    count = len(vectors.ids)
     passage = np.full(count, -1.0, dtype=np.float32)
     example = np.full(count, -1.0, dtype=np.float32)
-    np.maximum.at(passage, snapshot.rows[~snapshot.is_example], sims[~snapshot.is_example])
-    np.maximum.at(example, snapshot.rows[snapshot.is_example], sims[snapshot.is_example])
-    # An article with example questions: the mean of its text's and its best example's
-    # similarity (an example alone over-rewards one lucky phrasing).
+    np.maximum.at(passage, vectors.rows[~vectors.is_example], sims[~vectors.is_example])
+    np.maximum.at(example, vectors.rows[vectors.is_example], sims[vectors.is_example])
+    # An example alone would over-reward one lucky phrasing: the mean with the text.
     combined = np.where(example > -1.0, (passage + example) / 2, passage)
-    return {
-        int(pk): float(score)
-        for pk, score in zip(snapshot.ids, combined, strict=True)
-        if int(pk) in visible and score > -1.0
-    }
+    ranking: dict[int, float] = {}
+    text: dict[int, float] = {}
+    for pk, score, own in zip(
+        vectors.ids.tolist(), combined.tolist(), passage.tolist(), strict=True
+    ):
+        if pk in visible and own > -1.0:
+            ranking[pk] = score
+            text[pk] = own
+    return _Similarity(ranking, text)
 
 
 def _per_language(
@@ -220,8 +247,8 @@ def search(
 ) -> SearchResult:
     """The best articles for `query`, shown in `lang` where a translation exists."""
     query = query.strip()[:500]
-    embedder = get_embedder() if semantic else None
-    snapshot = _current_snapshot(embedder.name if embedder else "")
+    embedders = get_embedders() if semantic and query else ()
+    snapshot = _current_snapshot(tuple(e.name for e in embedders))
     analysed, terms, corrected = _query_terms(query, snapshot)
     include_internal = audience == Audience.AGENTS
     visible = {
@@ -231,18 +258,22 @@ def search(
     }
     matches = fulltext().match(terms, include_internal=include_internal, limit=CANDIDATES)
     lexical = {pk: score for pk, score in matches if pk in snapshot.articles}
+    similarities = {
+        embedder.name: _similarities(
+            snapshot.vectors[embedder.name], embedder.query(query), visible
+        )
+        for embedder in embedders
+    }
+    semantic_used = any(s.ranking for s in similarities.values())
     scores: dict[int, float]
-    similarity: dict[int, float] = {}
-    if embedder is not None and query:
-        similarity = _similarities(snapshot, embedder.query(query), visible)
-    if similarity:
-        scaled = _per_language(lexical, snapshot, centre=False)
-        scores = {
-            pk: sim + LEXICAL_WEIGHT * scaled.get(pk, 0.0)
-            for pk, sim in _per_language(similarity, snapshot, centre=True).items()
-        }
-        for pk, lex in scaled.items():  # articles without vectors yet
-            scores.setdefault(pk, LEXICAL_WEIGHT * lex)
+    if semantic_used:
+        scores = {}
+        for embedder in embedders:
+            centred = _per_language(similarities[embedder.name].ranking, snapshot, centre=True)
+            for pk, score in centred.items():
+                scores[pk] = scores.get(pk, 0.0) + embedder.weight * score
+        for pk, lex in _per_language(lexical, snapshot, centre=False).items():
+            scores[pk] = scores.get(pk, 0.0) + LEXICAL_WEIGHT * lex
     else:
         scores = {pk: lex for pk, lex in lexical.items() if pk in visible}
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
@@ -261,14 +292,21 @@ def search(
         for pk, score, _scored in chosen
         if pk in articles
     ]
-    answered = bool(hits) and _confident(hits[0], similarity.get(chosen[0][2]), terms)
+    confidence = 0.0
+    if hits:
+        best = chosen[0][2]
+        if semantic_used:
+            confidence = _semantic_confidence(best, embedders, similarities, snapshot)
+        else:
+            confidence = _lexical_confidence(hits[0].article, terms)
     return SearchResult(
         query=query,
         lang=lang,
         hits=hits,
-        answered=answered,
+        answered=bool(hits) and confidence >= 0,
+        confidence=round(confidence, 4),
         corrected=corrected,
-        semantic=bool(similarity),
+        semantic=semantic_used,
     )
 
 
@@ -298,14 +336,31 @@ def _one_per_group(
     return chosen
 
 
-def _confident(best: Hit, similarity: float | None, terms: list[str]) -> bool:
-    if similarity is not None:
-        return similarity >= SEMANTIC_CONFIDENCE
+def _semantic_confidence(
+    best: int,
+    embedders: Sequence[Embedder],
+    similarities: dict[str, _Similarity],
+    snapshot: _Snapshot,
+) -> float:
+    """How far the best hit's text is above each model's "probably the answer" line,
+    averaged over the models (the best member of its translation group counts)."""
+    root = snapshot.articles[best][3]
+    group = [pk for pk, meta in snapshot.articles.items() if meta[3] == root]
+    margins = []
+    for embedder in embedders:
+        text = similarities[embedder.name].text
+        own = max((text[pk] for pk in group if pk in text), default=None)
+        if own is not None:
+            margins.append(own - embedder.confident_at)
+    return float(np.mean(margins)) if margins else -1.0
+
+
+def _lexical_confidence(article: Article, terms: list[str]) -> float:
+    """Without vectors: the share of the query's terms in the hit, less LEXICAL_CONFIDENCE."""
     if not terms:
-        return False
-    article = best.article
+        return -1.0
     present = set(f"{article.index_title} {article.index_keywords} {article.index_body}".split())
-    return sum(t in present for t in terms) / len(terms) >= LEXICAL_CONFIDENCE
+    return sum(t in present for t in terms) / len(terms) - LEXICAL_CONFIDENCE
 
 
 # --- Highlighting ---------------------------------------------------------------------

@@ -14,7 +14,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend
 
 from sapa.channels.base import Capabilities
@@ -34,6 +35,19 @@ CAPABILITIES = Capabilities(supports_html=True, supports_attachments=True)
 # clients cope with long ones, but a 200-message ticket needs no 200-id header).
 MAX_REFERENCES = 12
 SMTP_TIMEOUT_SECONDS = 30
+
+
+def smtp_connection(smtp_url: str) -> BaseEmailBackend:
+    """A connection for an SMTP URL (see servers.py), trusting its CA file when it names
+    one; Django's own email settings when the URL is empty or not valid."""
+    if not smtp_url:
+        return get_connection()
+    try:
+        server = parse_server_url(smtp_url, "smtp")
+    except BadServerURL:
+        logger.warning("the SMTP URL is not valid; using Django's email settings")
+        return get_connection()
+    return _Backend(server)
 
 
 class _Backend(EmailBackend):

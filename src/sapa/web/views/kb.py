@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sapa.accounts.models import Agent
 from sapa.accounts.permissions import Permission, has_permission
+from sapa.conversations.attachment_files import INLINE_TYPES, file_response
 from sapa.core import exceptions
 from sapa.core.actors import Actor
 from sapa.kb import actions, queries, reports
@@ -46,8 +47,6 @@ from sapa.web.views.access import agent_with, found
 
 PAGE_SIZE = 50
 INSERT_LIMIT = 8
-# Shown in the page; anything else is only ever downloaded.
-INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 
 
 def _editor(request: HttpRequest) -> Agent:
@@ -274,14 +273,9 @@ def attachment_upload(request: HttpRequest, article_id: int) -> HttpResponse:
 def attachment_file(request: HttpRequest, attachment_id: int) -> FileResponse:
     """An article's file, for any signed-in agent (articles are readable by all agents)."""
     attachment = found(ArticleAttachment.objects.all(), attachment_id)
-    inline = attachment.content_type in INLINE_TYPES
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=not inline, filename=attachment.filename
+    return file_response(
+        attachment.file, filename=attachment.filename, content_type=attachment.content_type
     )
-    response["Content-Type"] = attachment.content_type if inline else "application/octet-stream"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 # --- categories and sections ----------------------------------------------------------
