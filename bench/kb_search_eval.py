@@ -178,7 +178,8 @@ def main() -> None:
         fresh_database(vendor, var_dir=Path(temp), name=args.db_name) as database,
     ):
         env = sapa_environment(var_dir=Path(temp), database_url=database.url)
-        env["SAPA_EMBEDDINGS"] = "off" if args.lexical else "e5"
+        if args.lexical:
+            env["SAPA_EMBEDDINGS"] = "off"
         env["SAPA_SEARCH_TEXTID"] = "0" if args.no_textid else "1"
         prepare_instance(env)
         log(f"importing {len(articles)} articles")

@@ -242,3 +242,10 @@ def test_import_command_creates_translations_and_updates_by_id(
 
     with pytest.raises(CommandError):
         call_command("kb", "import", str(bad))
+
+
+def test_an_english_question_finds_an_indonesian_article_by_full_text_too(
+    shop: dict[str, Article],
+) -> None:
+    result = search("How much is the shipping cost to Medan?", lang="en", semantic=False)
+    assert titles(result)[0] == "Ongkos kirim ke luar Jawa"

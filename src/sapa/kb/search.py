@@ -30,6 +30,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from sapa.kb.analysis import terms as query_terms
+from sapa.kb.analysis import translated_terms
 from sapa.kb.analysis import words as query_words
 from sapa.kb.fulltext import fulltext
 from sapa.kb.indexing import current_version
@@ -164,7 +165,8 @@ def _current_snapshot(models: tuple[str, ...]) -> _Snapshot:
 def _query_terms(query: str, snapshot: _Snapshot) -> tuple[list[str], list[str], str | None]:
     """(terms as analysed, terms to search, the corrected words or None). A word whose
     terms no article has, and which is one edit (two from 7 letters) from a word some
-    article has, is read as that word."""
+    article has, is read as that word. An English query also searches the Indonesian
+    words of its glossary terms."""
     analysed = list(dict.fromkeys(query_terms(query)))
     searched: list[str] = []
     spelled: list[str] = []
@@ -186,6 +188,7 @@ def _query_terms(query: str, snapshot: _Snapshot) -> tuple[list[str], list[str],
             searched.extend(query_terms(match[0]))
             spelled[-1] = match[0]
             changed = True
+    searched.extend(translated_terms(query))
     return analysed, list(dict.fromkeys(searched)), " ".join(spelled) if changed else None
 
 

@@ -11,6 +11,7 @@ standard Indonesian (data/slang_id.tsv); `detect_language` tells Indonesian from
 """
 
 from sapa.textid.analysis import Analysis, analyse, search_terms
+from sapa.textid.glossary import translate_english
 from sapa.textid.language import detect_language
 from sapa.textid.normalise import normalise, tokenise
 from sapa.textid.slang import expand_slang
@@ -25,4 +26,5 @@ __all__ = [
     "search_terms",
     "stem",
     "tokenise",
+    "translate_english",
 ]
