@@ -11,7 +11,7 @@ from sapa.core.actors import Actor
 from sapa.kb import actions
 from sapa.kb.indexing import embed_article
 from sapa.kb.models import Article, ArticleEmbedding, ArticleStatus, Category, Section
-from sapa.kb.search import Audience, search
+from sapa.kb.search import Audience, related, search
 from sapa.semantic import get_embedders
 
 SYSTEM = Actor.system("test")
@@ -249,3 +249,19 @@ def test_an_english_question_finds_an_indonesian_article_by_full_text_too(
 ) -> None:
     result = search("How much is the shipping cost to Medan?", lang="en", semantic=False)
     assert titles(result)[0] == "Ongkos kirim ke luar Jawa"
+
+
+def test_related_articles_are_the_nearest_in_meaning(
+    shop: dict[str, Article], section: Section
+) -> None:
+    refund = publish(
+        section,
+        "Kapan dana retur dikembalikan",
+        "Setelah barang retur kami terima, dana dikembalikan dalam 3 hari kerja.",
+        tags=["retur", "refund"],
+    )
+    for article in [*shop.values(), refund]:
+        embed_article(article.pk)
+    nearest = related(shop["retur"], lang="id", limit=2)
+    assert nearest[0] == refund
+    assert shop["retur"] not in nearest

@@ -14,6 +14,7 @@ from django.db.models import F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from sapa.kb.models import Article, ArticleStatus, Category, Section
+from sapa.kb.search import related
 
 POPULAR_LIMIT = 6
 RELATED_LIMIT = 5
@@ -141,27 +142,9 @@ def list_translations(article: Article) -> dict[str, Article]:
 def list_related_articles(
     article: Article, lang: str, *, limit: int = RELATED_LIMIT
 ) -> list[Article]:
-    """Articles of the same section or sharing a tag, most shared tags first.
-
-    Tags are compared in Python: JSON containment is not portable across our databases,
-    and a shop's knowledge base is a few hundred articles.
-    """
-    tags = set(article.tags)
-    candidates = (
-        public_articles()
-        .exclude(pk=article.root_id)
-        .exclude(translation_of_id=article.root_id)
-        .only("id", "lang", "slug", "title", "translation_of_id", "section_id", "tags")
-        .order_by("-view_count", "id")
-    )
-    scored: list[tuple[int, Article]] = []
-    for candidate in candidates:
-        shared = len(tags & set(candidate.tags))
-        same_section = candidate.section_id == article.section_id
-        if shared or same_section:
-            scored.append((shared * 2 + same_section, candidate))
-    scored.sort(key=lambda item: -item[0])  # stable: ties keep the most viewed first
-    return pick_per_group((candidate for _score, candidate in scored), lang)[:limit]
+    """The articles nearest to this one in meaning (search's vectors; full text without
+    them), one per translation group, in `lang` where possible."""
+    return related(article, lang=lang, limit=limit)
 
 
 # --- Sitemap ---------------------------------------------------------------------------

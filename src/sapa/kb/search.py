@@ -417,3 +417,32 @@ def snippet(body: str, terms: set[str], lang: str, *, width: int = 200) -> str:
     if len(best) > width:
         best = best[:width].rsplit(" ", 1)[0] + " …"
     return highlight(best, terms, lang)
+
+
+def related(article: Article, *, lang: str, limit: int = 5) -> list[Article]:
+    """Public articles about the same thing as `article` (one per translation group, in
+    `lang` where possible): nearest by the first model's text vectors, or, without
+    vectors, by full text over its title and tags."""
+    embedders = get_embedders()
+    snapshot = _current_snapshot(tuple(e.name for e in embedders))
+    visible = {pk for pk, meta in snapshot.articles.items() if meta[0]}
+    own_group = snapshot.articles.get(article.pk, (True, True, article.lang, article.root_id))[3]
+    ranked: list[tuple[int, float]] = []
+    vectors = snapshot.vectors.get(embedders[0].name) if embedders else None
+    if vectors is not None and len(vectors.rows):
+        passages = ~vectors.is_example
+        rows = vectors.rows[passages]
+        matrix = vectors.matrix[passages]
+        mine = np.flatnonzero(vectors.ids[rows] == article.pk)
+        if len(mine):
+            sims = matrix @ matrix[mine[0]]
+            ranked = [(int(vectors.ids[rows[i]]), float(sims[i])) for i in np.argsort(-sims)]
+    if not ranked:
+        terms = query_terms(" ".join([article.title, *article.tags]), language=article.lang)
+        ranked = fulltext().match(list(dict.fromkeys(terms)), include_internal=False, limit=50)
+    others = [
+        (pk, s) for pk, s in ranked if pk in visible and snapshot.articles[pk][3] != own_group
+    ]
+    chosen = _one_per_group(others, snapshot, lang, visible, limit)
+    found = Article.objects.select_related("section").in_bulk([pk for pk, _s, _x in chosen])
+    return [found[pk] for pk, _s, _x in chosen if pk in found]
