@@ -27,7 +27,7 @@ from django.db import transaction  # noqa: E402
 from sapa.kb.indexing import bump_version, passage_text, write_fulltext  # noqa: E402
 from sapa.kb.models import Article, ArticleEmbedding, ArticleStatus, Category, Section  # noqa: E402
 from sapa.kb.rendering import render_markdown  # noqa: E402
-from sapa.semantic import get_embedder, vector_to_bytes  # noqa: E402
+from sapa.semantic import get_embedders, vector_to_bytes  # noqa: E402
 
 
 def main() -> None:
@@ -43,12 +43,8 @@ def main() -> None:
     category = Category.objects.create(slug="bench", name="Bench")
     section = Section.objects.create(category=category, slug="bench", name="Bench")
     vocabulary = sorted({w for a in sources for w in a["body"].split() if w.isalpha()})
-    embedder = get_embedder()
-    source_vectors = (
-        embedder.passages([f"{a['title']}. {', '.join(a['tags'])}. {a['body']}" for a in sources])
-        if embedder
-        else None
-    )
+    texts = [f"{a['title']}. {', '.join(a['tags'])}. {a['body']}" for a in sources]
+    source_vectors = {embedder: embedder.passages(texts) for embedder in get_embedders()}
     noise = np.random.default_rng(seed)
     batch: list[Article] = []
     for number in range(count):
@@ -75,10 +71,12 @@ def main() -> None:
         Article.objects.bulk_create(batch, batch_size=500)
         for article in Article.objects.filter(section=section).order_by("pk").iterator(500):
             write_fulltext(article)
-        if source_vectors is not None and embedder is not None:
+        stored = list(Article.objects.filter(section=section).order_by("pk"))
+        for embedder, vectors in source_vectors.items():
             rows = []
-            for index, article in enumerate(Article.objects.filter(section=section).order_by("pk")):
-                vector = source_vectors[index % len(sources)] + noise.normal(0, 0.01, 384)
+            for index, article in enumerate(stored):
+                vector = vectors[index % len(sources)]
+                vector = vector + noise.normal(0, 0.01, vector.shape)
                 vector = (vector / np.linalg.norm(vector)).astype(np.float32)
                 rows.append(
                     ArticleEmbedding(
