@@ -64,3 +64,50 @@ def _draft(
         translation_of=original,
         position=position,
     )
+
+
+# What visitors did in the demo's help center, so that its report has something to show:
+# (query, how many times). The first ones have articles; the last ones are what the shop
+# does not do yet, the "next articles to write".
+DEMO_SEARCHES = (
+    ("gmn cara retur brg", 6),
+    ("ongkir ke medan brp", 4),
+    ("udh tf tp blm dikonfirmasi", 5),
+    ("lupa password", 3),
+    ("jual buku bekas bisa?", 3),
+    ("ambil sendiri di gudang", 2),
+    ("kartu hadiah / gift card", 2),
+)
+
+
+def load_help_center_activity() -> None:
+    """Searches, views, votes and request-form sessions through the same actions the help
+    center uses (search results are whatever search answers at load time)."""
+    from sapa.kb.search import search
+
+    for number, (query, times) in enumerate(DEMO_SEARCHES):
+        result = search(query, semantic=False)
+        top = result.hits[0].article if result.hits and result.answered else None
+        for _ in range(times):
+            actions.record_search(
+                query,
+                lang="id",
+                results=len(result.hits),
+                answered=top is not None,
+                source="help",
+                top=top,
+            )
+        actions.record_search(
+            query,
+            lang="id",
+            results=len(result.hits),
+            answered=top is not None,
+            source="request_form",
+            session=f"demo-form-{number}",
+        )
+        if top is not None:
+            for view in range(times * 3):
+                actions.record_view(top, suggested_in=f"demo-form-{number}" if view == 0 else "")
+            actions.vote(top, helpful=number % 3 != 2, visitor=f"demo-visitor-{number}")
+        if number % 2:
+            actions.record_request_submitted(session=f"demo-form-{number}")

@@ -369,7 +369,9 @@ def _lexical_confidence(article: Article, terms: list[str]) -> float:
 # --- Highlighting ---------------------------------------------------------------------
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_MARKDOWN_MARKS = re.compile(r"[*_`#>|]+|\[([^\]]*)\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)")
+# Images and links keep their text; emphasis marks go; headings, quotes and table bars
+# become spaces.
+_MARKDOWN_MARKS = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|([*_`]+)|[#>|]+")
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -398,8 +400,14 @@ def highlight(text: str, terms: set[str], lang: str) -> str:
     return "".join(out)
 
 
+def _unmark(match: re.Match[str]) -> str:
+    if match.group(1) is not None:
+        return match.group(1)
+    return "" if match.group(2) else " "
+
+
 def plain_lines(body: str) -> list[str]:
-    text = _MARKDOWN_MARKS.sub(lambda m: m.group(1) or " ", body)
+    text = _MARKDOWN_MARKS.sub(_unmark, body)
     return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
 
 
