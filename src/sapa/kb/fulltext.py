@@ -5,7 +5,7 @@ body, and answer "which visible articles match any of these terms, best first" w
 own ranking: BM25 in SQLite's FTS5, `ts_rank` over weighted tsvectors in PostgreSQL.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from django.db import connection
@@ -23,8 +23,16 @@ class FullText(Protocol):
     def remove(self, article_id: int) -> None: ...
 
     def match(
-        self, terms: Sequence[str], *, include_internal: bool, limit: int
-    ) -> list[tuple[int, float]]: ...
+        self,
+        terms: Sequence[str],
+        *,
+        include_internal: bool,
+        limit: int,
+        rarity: Mapping[str, float] | None = None,
+    ) -> list[tuple[int, float]]:
+        """Visible articles with any of `terms`, best first. `rarity` (inverse document
+        frequency per term) is used by engines whose own ranking has none."""
+        ...
 
 
 def _visibility_sql(alias: str, include_internal: bool) -> str:
@@ -33,6 +41,8 @@ def _visibility_sql(alias: str, include_internal: bool) -> str:
 
 
 class SqliteFullText:
+    """FTS5's BM25 has its own inverse document frequency: `rarity` is not needed."""
+
     def write(self, article_id: int, title: str, keywords: str, body: str) -> None:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM kb_article_fts WHERE rowid = %s", [article_id])
@@ -46,7 +56,12 @@ class SqliteFullText:
             cursor.execute("DELETE FROM kb_article_fts WHERE rowid = %s", [article_id])
 
     def match(
-        self, terms: Sequence[str], *, include_internal: bool, limit: int
+        self,
+        terms: Sequence[str],
+        *,
+        include_internal: bool,
+        limit: int,
+        rarity: Mapping[str, float] | None = None,
     ) -> list[tuple[int, float]]:
         if not terms:
             return []
@@ -65,7 +80,12 @@ class SqliteFullText:
 
 
 class PostgresFullText:
-    """The tsvector column is generated from the index_* columns: writing is a no-op."""
+    """The tsvector column is generated from the index_* columns: writing is a no-op.
+
+    `ts_rank` weighs how often and where (title, keywords, body) a term occurs, but not how
+    rare the term is, so a query's common words would outweigh its telling ones. Each
+    term is therefore ranked on its own and weighted by its rarity: a BM25-like sum.
+    """
 
     # ts_rank weights for D (body), C (unused), B (keywords), A (title).
     _WEIGHTS = f"{{{1 / TITLE_WEIGHT}, 0.2, {KEYWORDS_WEIGHT / TITLE_WEIGHT}, 1.0}}"
@@ -77,22 +97,40 @@ class PostgresFullText:
         return None
 
     def match(
-        self, terms: Sequence[str], *, include_internal: bool, limit: int
+        self,
+        terms: Sequence[str],
+        *,
+        include_internal: bool,
+        limit: int,
+        rarity: Mapping[str, float] | None = None,
     ) -> list[tuple[int, float]]:
-        if not terms:
-            return []
-        sql = (
-            "SELECT a.id, ts_rank(%s::float4[], a.search_vector, q, 1) AS score "  # noqa: S608
-            "FROM kb_article a, to_tsquery('simple', %s) q "
-            f"WHERE a.search_vector @@ q AND {_visibility_sql('a', include_internal)} "
-            "ORDER BY score DESC LIMIT %s"
-        )
         # Terms are single words from textid (letters and digits); quoting keeps any other
         # character from being read as tsquery syntax.
-        expression = " | ".join("'" + t.replace("'", "").replace("\\", "") + "'" for t in terms)
+        pairs = [(term, _quoted(term)) for term in terms]
+        pairs = [(term, q) for term, q in pairs if q != "''"][:32]
+        if not pairs:
+            return []
+        quoted = [q for _term, q in pairs]
+        parts = " + ".join(
+            "ts_rank(%s::float4[], a.search_vector, to_tsquery('simple', %s), 1) * %s"
+            for _ in quoted
+        )
+        params: list[str | float] = []
+        for term, q in pairs:
+            params += [self._WEIGHTS, q, (rarity or {}).get(term, 1.0)]
+        sql = (
+            f"SELECT a.id, ({parts}) AS score FROM kb_article a "  # noqa: S608
+            f"WHERE a.search_vector @@ to_tsquery('simple', %s) "
+            f"AND {_visibility_sql('a', include_internal)} "
+            "ORDER BY score DESC LIMIT %s"
+        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self._WEIGHTS, expression, limit])
+            cursor.execute(sql, [*params, " | ".join(quoted), limit])
             return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
+
+
+def _quoted(term: str) -> str:
+    return "'" + term.replace("'", "").replace("\\", "").replace(":", "") + "'"
 
 
 def fulltext() -> FullText:

@@ -19,8 +19,10 @@ bot: `search(query, lang=..., audience=...)`.
 
 import functools
 import html
+import math
 import re
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -96,6 +98,8 @@ class _Snapshot:
     # Article metadata: id → (visible to the public, visible to agents, lang, root id).
     articles: dict[int, tuple[bool, bool, str, int]]
     vectors: dict[str, _Vectors]
+    # Inverse document frequency of each indexed term (for engines that rank without it).
+    rarity: dict[str, float]
 
 
 _lock = threading.Lock()
@@ -123,8 +127,8 @@ def _load_vectors(model: str, article_ids: list[int]) -> _Vectors:
 
 def _load_snapshot(version: str, models: tuple[str, ...]) -> _Snapshot:
     articles: dict[int, tuple[bool, bool, str, int]] = {}
-    terms: set[str] = set()
     words: set[str] = set()
+    frequency: Counter[str] = Counter()
     published = Article.objects.filter(status=ArticleStatus.PUBLISHED)
     for pk, internal, lang, original, t, k, b, w in published.values_list(
         "pk",
@@ -137,16 +141,20 @@ def _load_snapshot(version: str, models: tuple[str, ...]) -> _Snapshot:
         "index_words",
     ):
         articles[pk] = (not internal, True, lang, original or pk)
-        terms.update(t.split(), k.split(), b.split())
+        frequency.update({*t.split(), *k.split(), *b.split()})
         words.update(w.split())
+    count = len(articles)
     return _Snapshot(
         version=version,
         models=models,
-        terms=frozenset(terms),
+        terms=frozenset(frequency),
         words=sorted(words),
         words_set=frozenset(words),
         articles=articles,
         vectors={model: _load_vectors(model, list(articles)) for model in models},
+        rarity={
+            term: math.log(1 + (count - df + 0.5) / (df + 0.5)) for term, df in frequency.items()
+        },
     )
 
 
@@ -259,7 +267,9 @@ def search(
         for pk, (public, _agents, _l, _r) in snapshot.articles.items()
         if public or include_internal
     }
-    matches = fulltext().match(terms, include_internal=include_internal, limit=CANDIDATES)
+    matches = fulltext().match(
+        terms, include_internal=include_internal, limit=CANDIDATES, rarity=snapshot.rarity
+    )
     lexical = {pk: score for pk, score in matches if pk in snapshot.articles}
     similarities = {
         embedder.name: _similarities(
@@ -447,7 +457,9 @@ def related(article: Article, *, lang: str, limit: int = 5) -> list[Article]:
             ranked = [(int(vectors.ids[rows[i]]), float(sims[i])) for i in np.argsort(-sims)]
     if not ranked:
         terms = query_terms(" ".join([article.title, *article.tags]), language=article.lang)
-        ranked = fulltext().match(list(dict.fromkeys(terms)), include_internal=False, limit=50)
+        ranked = fulltext().match(
+            list(dict.fromkeys(terms)), include_internal=False, limit=50, rarity=snapshot.rarity
+        )
     others = [
         (pk, s) for pk, s in ranked if pk in visible and snapshot.articles[pk][3] != own_group
     ]
