@@ -83,6 +83,7 @@ class _Vectors:
     matrix: np.ndarray  # one row per vector
     rows: np.ndarray  # position in `ids` of each row
     is_example: np.ndarray  # bool per row
+    positions: np.ndarray  # position of each of `ids` in the snapshot's `ids`
 
 
 @dataclass
@@ -100,13 +101,29 @@ class _Snapshot:
     vectors: dict[str, _Vectors]
     # Inverse document frequency of each indexed term (for engines that rank without it).
     rarity: dict[str, float]
+    # The published articles each audience may see, and (group root, lang) → article.
+    public_ids: frozenset[int]
+    all_ids: frozenset[int]
+    by_group_lang: dict[tuple[int, str], int]
+    # The same as arrays, one position per published article, for ranking with numpy.
+    ids: np.ndarray
+    index: dict[int, int]
+    lang_codes: np.ndarray
+    public_mask: np.ndarray
+    members: dict[int, list[int]]  # group root → positions of its articles
+
+    def visible(self, include_internal: bool) -> frozenset[int]:
+        return self.all_ids if include_internal else self.public_ids
+
+    def mask(self, include_internal: bool) -> np.ndarray:
+        return np.ones(len(self.ids), dtype=bool) if include_internal else self.public_mask
 
 
 _lock = threading.Lock()
 _snapshot: _Snapshot | None = None
 
 
-def _load_vectors(model: str, article_ids: list[int]) -> _Vectors:
+def _load_vectors(model: str, article_ids: list[int], index: dict[int, int]) -> _Vectors:
     vectors: list[np.ndarray] = []
     owners: list[int] = []
     examples: list[bool] = []
@@ -122,6 +139,7 @@ def _load_vectors(model: str, article_ids: list[int]) -> _Vectors:
         matrix=np.vstack(vectors) if vectors else np.zeros((0, 1), dtype=np.float32),
         rows=np.array([position[o] for o in owners], dtype=np.int64),
         is_example=np.array(examples, dtype=bool),
+        positions=np.array([index[int(pk)] for pk in ids], dtype=np.int64),
     )
 
 
@@ -144,6 +162,12 @@ def _load_snapshot(version: str, models: tuple[str, ...]) -> _Snapshot:
         frequency.update({*t.split(), *k.split(), *b.split()})
         words.update(w.split())
     count = len(articles)
+    ids = np.array(sorted(articles), dtype=np.int64)
+    index = {int(pk): i for i, pk in enumerate(ids)}
+    languages = sorted({meta[2] for meta in articles.values()})
+    members: dict[int, list[int]] = {}
+    for pk, meta in articles.items():
+        members.setdefault(meta[3], []).append(index[pk])
     return _Snapshot(
         version=version,
         models=models,
@@ -151,10 +175,18 @@ def _load_snapshot(version: str, models: tuple[str, ...]) -> _Snapshot:
         words=sorted(words),
         words_set=frozenset(words),
         articles=articles,
-        vectors={model: _load_vectors(model, list(articles)) for model in models},
+        vectors={model: _load_vectors(model, list(articles), index) for model in models},
         rarity={
             term: math.log(1 + (count - df + 0.5) / (df + 0.5)) for term, df in frequency.items()
         },
+        public_ids=frozenset(pk for pk, meta in articles.items() if meta[0]),
+        all_ids=frozenset(articles),
+        by_group_lang={(meta[3], meta[2]): pk for pk, meta in articles.items()},
+        ids=ids,
+        index=index,
+        lang_codes=np.array([languages.index(articles[int(pk)][2]) for pk in ids], dtype=np.int8),
+        public_mask=np.array([articles[int(pk)][0] for pk in ids], dtype=bool),
+        members=members,
     )
 
 
@@ -202,50 +234,53 @@ def _query_terms(query: str, snapshot: _Snapshot) -> tuple[list[str], list[str],
 
 @dataclass(frozen=True)
 class _Similarity:
-    # Per article: the mean of its text's and best example's similarity (the text's alone
-    # without examples), for ranking; and its text's alone, for judging "no answer" the
-    # same way whether an editor wrote examples or not.
-    ranking: dict[int, float]
-    text: dict[int, float]
+    """One model's similarities, one entry per snapshot position (NaN: no vector)."""
+
+    # The mean of an article's text's and best example's similarity (the text's alone
+    # without examples), for ranking.
+    ranking: np.ndarray
+    # The text's alone, for judging "no answer" the same way with or without examples.
+    text: np.ndarray
 
 
-def _similarities(vectors: _Vectors, query_vector: np.ndarray, visible: set[int]) -> _Similarity:
+def _similarities(snapshot: _Snapshot, vectors: _Vectors, query_vector: np.ndarray) -> _Similarity:
+    count = len(snapshot.ids)
+    ranking = np.full(count, np.nan, dtype=np.float32)
+    text = np.full(count, np.nan, dtype=np.float32)
     if not len(vectors.rows):
-        return _Similarity({}, {})
+        return _Similarity(ranking, text)
     sims = vectors.matrix @ query_vector
-    count = len(vectors.ids)
-    passage = np.full(count, -1.0, dtype=np.float32)
-    example = np.full(count, -1.0, dtype=np.float32)
+    passage = np.full(len(vectors.ids), -np.inf, dtype=np.float32)
+    example = np.full(len(vectors.ids), -np.inf, dtype=np.float32)
     np.maximum.at(passage, vectors.rows[~vectors.is_example], sims[~vectors.is_example])
     np.maximum.at(example, vectors.rows[vectors.is_example], sims[vectors.is_example])
     # An example alone would over-reward one lucky phrasing: the mean with the text.
-    combined = np.where(example > -1.0, (passage + example) / 2, passage)
-    ranking: dict[int, float] = {}
-    text: dict[int, float] = {}
-    for pk, score, own in zip(
-        vectors.ids.tolist(), combined.tolist(), passage.tolist(), strict=True
-    ):
-        if pk in visible and own > -1.0:
-            ranking[pk] = score
-            text[pk] = own
+    combined = np.where(np.isfinite(example), (passage + example) / 2, passage)
+    has_text = np.isfinite(passage)
+    ranking[vectors.positions[has_text]] = combined[has_text]
+    text[vectors.positions[has_text]] = passage[has_text]
     return _Similarity(ranking, text)
 
 
 def _per_language(
-    scores: dict[int, float], snapshot: _Snapshot, *, centre: bool
-) -> dict[int, float]:
+    scores: np.ndarray, snapshot: _Snapshot, mask: np.ndarray, *, centre: bool
+) -> np.ndarray:
     """Scores made comparable across article languages. A question is more similar to any
     text in its own language, so an English question would prefer whatever has an English
     translation: `centre` subtracts each language's mean; otherwise each language's scores
-    are divided by that language's best (full-text scores)."""
-    by_lang: dict[str, list[float]] = {}
-    for pk, score in scores.items():
-        by_lang.setdefault(snapshot.articles[pk][2], []).append(score)
-    if centre:
-        shift = {lang: float(np.mean(values)) for lang, values in by_lang.items()}
-        return {pk: s - shift[snapshot.articles[pk][2]] for pk, s in scores.items()}
-    scale = {lang: (max(values) or 1.0) for lang, values in by_lang.items()}
-    return {pk: s / scale[snapshot.articles[pk][2]] for pk, s in scores.items()}
+    are divided by that language's best (full-text scores). NaN (no score) stays NaN."""
+    result = scores.copy()
+    for code in np.unique(snapshot.lang_codes):
+        same = (snapshot.lang_codes == code) & mask & ~np.isnan(scores)
+        if not same.any():
+            continue
+        if centre:
+            result[same] -= scores[same].mean()
+        else:
+            best = scores[same].max()
+            if best > 0:
+                result[same] /= best
+    return result
 
 
 def search(
@@ -262,35 +297,37 @@ def search(
     snapshot = _current_snapshot(tuple(e.name for e in embedders))
     analysed, terms, corrected = _query_terms(query, snapshot)
     include_internal = audience == Audience.AGENTS
-    visible = {
-        pk
-        for pk, (public, _agents, _l, _r) in snapshot.articles.items()
-        if public or include_internal
-    }
+    visible = snapshot.visible(include_internal)
+    mask = snapshot.mask(include_internal)
     matches = fulltext().match(
         terms, include_internal=include_internal, limit=CANDIDATES, rarity=snapshot.rarity
     )
-    lexical = {pk: score for pk, score in matches if pk in snapshot.articles}
+    lexical = np.full(len(snapshot.ids), np.nan, dtype=np.float32)
+    for pk, score in matches:
+        if pk in snapshot.index:
+            lexical[snapshot.index[pk]] = score
     similarities = {
         embedder.name: _similarities(
-            snapshot.vectors[embedder.name], embedder.query(query), visible
+            snapshot, snapshot.vectors[embedder.name], embedder.query(query)
         )
         for embedder in embedders
     }
-    semantic_used = any(s.ranking for s in similarities.values())
-    scores: dict[int, float]
+    semantic_used = any((~np.isnan(s.ranking) & mask).any() for s in similarities.values())
     if semantic_used:
-        scores = {}
+        fused = np.zeros(len(snapshot.ids), dtype=np.float32)
+        eligible = ~np.isnan(lexical)
         for embedder in embedders:
-            centred = _per_language(similarities[embedder.name].ranking, snapshot, centre=True)
-            for pk, score in centred.items():
-                scores[pk] = scores.get(pk, 0.0) + embedder.weight * score
-        for pk, lex in _per_language(lexical, snapshot, centre=False).items():
-            scores[pk] = scores.get(pk, 0.0) + LEXICAL_WEIGHT * lex
+            ranking = similarities[embedder.name].ranking
+            eligible |= ~np.isnan(ranking)
+            centred = _per_language(ranking, snapshot, mask, centre=True)
+            fused += embedder.weight * np.nan_to_num(centred, nan=0.0)
+        scaled = _per_language(lexical, snapshot, mask, centre=False)
+        fused += LEXICAL_WEIGHT * np.nan_to_num(scaled, nan=0.0)
     else:
-        scores = {pk: lex for pk, lex in lexical.items() if pk in visible}
-    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
-    chosen = _one_per_group(ranked, snapshot, lang, visible, limit)
+        eligible = ~np.isnan(lexical)
+        fused = np.nan_to_num(lexical, nan=0.0)
+    scores = np.where(eligible & mask, fused, -np.inf)
+    chosen = _one_per_group(scores, snapshot, lang, visible, limit)
     articles = Article.objects.select_related("section__category").in_bulk(
         [pk for pk, _s, _scored in chosen]
     )
@@ -324,29 +361,40 @@ def search(
 
 
 def _one_per_group(
-    ranked: list[tuple[int, float]],
+    scores: np.ndarray,
     snapshot: _Snapshot,
     lang: str,
-    visible: set[int],
+    visible: frozenset[int],
     limit: int,
 ) -> list[tuple[int, float, int]]:
-    """(article to show, score, article scored): the best of each translation group."""
-    by_group_lang = {
-        (root, article_lang): pk
-        for pk, (_p, _a, article_lang, root) in snapshot.articles.items()
-        if pk in visible
-    }
-    seen: set[int] = set()
-    chosen: list[tuple[int, float, int]] = []
-    for pk, score in ranked:
-        meta = snapshot.articles.get(pk)
-        if meta is None or meta[3] in seen:
-            continue
-        seen.add(meta[3])
-        chosen.append((by_group_lang.get((meta[3], lang), pk), score, pk))
-        if len(chosen) == limit:
-            break
-    return chosen
+    """(article to show, score, article scored): the best of each translation group, best
+    first. Sorts only the top of the scores unless translations crowd it."""
+    ranked_count = int(np.isfinite(scores).sum())
+    take = min(ranked_count, limit * 4 + 20)
+    while True:
+        if take < len(scores):
+            top = np.argpartition(-scores, take - 1)[:take]
+        else:
+            top = np.arange(len(scores))
+        order = top[np.argsort(-scores[top], kind="stable")]
+        seen: set[int] = set()
+        chosen: list[tuple[int, float, int]] = []
+        for position in order.tolist():
+            score = float(scores[position])
+            if not np.isfinite(score):
+                break
+            pk = int(snapshot.ids[position])
+            root = snapshot.articles[pk][3]
+            if root in seen:
+                continue
+            seen.add(root)
+            shown = snapshot.by_group_lang.get((root, lang), pk)
+            chosen.append((shown if shown in visible else pk, score, pk))
+            if len(chosen) == limit:
+                return chosen
+        if take >= ranked_count:
+            return chosen
+        take = min(ranked_count, take * 4)
 
 
 def _semantic_confidence(
@@ -357,14 +405,12 @@ def _semantic_confidence(
 ) -> float:
     """How far the best hit's text is above each model's "probably the answer" line,
     averaged over the models (the best member of its translation group counts)."""
-    root = snapshot.articles[best][3]
-    group = [pk for pk, meta in snapshot.articles.items() if meta[3] == root]
+    group = snapshot.members[snapshot.articles[best][3]]
     margins = []
     for embedder in embedders:
-        text = similarities[embedder.name].text
-        own = max((text[pk] for pk in group if pk in text), default=None)
-        if own is not None:
-            margins.append(own - embedder.confident_at)
+        texts = similarities[embedder.name].text[group]
+        if not np.isnan(texts).all():
+            margins.append(float(np.nanmax(texts)) - embedder.confident_at)
     return float(np.mean(margins)) if margins else -1.0
 
 
@@ -443,26 +489,26 @@ def related(article: Article, *, lang: str, limit: int = 5) -> list[Article]:
     vectors, by full text over its title and tags."""
     embedders = get_embedders()
     snapshot = _current_snapshot(tuple(e.name for e in embedders))
-    visible = {pk for pk, meta in snapshot.articles.items() if meta[0]}
-    own_group = snapshot.articles.get(article.pk, (True, True, article.lang, article.root_id))[3]
-    ranked: list[tuple[int, float]] = []
+    scores = np.full(len(snapshot.ids), -np.inf, dtype=np.float32)
     vectors = snapshot.vectors.get(embedders[0].name) if embedders else None
+    mine = np.empty(0, dtype=np.int64)
     if vectors is not None and len(vectors.rows):
         passages = ~vectors.is_example
-        rows = vectors.rows[passages]
-        matrix = vectors.matrix[passages]
+        rows, matrix = vectors.rows[passages], vectors.matrix[passages]
         mine = np.flatnonzero(vectors.ids[rows] == article.pk)
         if len(mine):
-            sims = matrix @ matrix[mine[0]]
-            ranked = [(int(vectors.ids[rows[i]]), float(sims[i])) for i in np.argsort(-sims)]
-    if not ranked:
+            scores[vectors.positions[rows]] = matrix @ matrix[mine[0]]
+    if not len(mine):
         terms = query_terms(" ".join([article.title, *article.tags]), language=article.lang)
-        ranked = fulltext().match(
+        matches = fulltext().match(
             list(dict.fromkeys(terms)), include_internal=False, limit=50, rarity=snapshot.rarity
         )
-    others = [
-        (pk, s) for pk, s in ranked if pk in visible and snapshot.articles[pk][3] != own_group
-    ]
-    chosen = _one_per_group(others, snapshot, lang, visible, limit)
+        for pk, score in matches:
+            if pk in snapshot.index:
+                scores[snapshot.index[pk]] = score
+    own_group = snapshot.articles.get(article.pk, (True, True, article.lang, article.root_id))[3]
+    scores[snapshot.members.get(own_group, [])] = -np.inf
+    scores[~snapshot.public_mask] = -np.inf
+    chosen = _one_per_group(scores, snapshot, lang, snapshot.public_ids, limit)
     found = Article.objects.select_related("section").in_bulk([pk for pk, _s, _x in chosen])
     return [found[pk] for pk, _s, _x in chosen if pk in found]
