@@ -469,13 +469,20 @@ def plain_lines(body: str) -> list[str]:
 
 def snippet(body: str, terms: set[str], lang: str, *, width: int = 200) -> str:
     """The line of the body with the most query terms, cut to about `width` characters."""
-    lines = plain_lines(body)[:60]
+    lines = plain_lines(body)[:30]
     if not lines:
         return ""
-    best, best_count = lines[0], -1
+    best, best_count = lines[0], 0
     if terms:
+        known: dict[str, bool] = {}
         for line in lines:
-            count = sum(_matches(w, terms, lang) for w in _WORD.findall(line))
+            count = 0
+            for word in _WORD.findall(line):
+                key = word.lower()
+                hit = known.get(key)
+                if hit is None:
+                    hit = known[key] = not _word_terms(key, lang).isdisjoint(terms)
+                count += hit
             if count > best_count:
                 best, best_count = line, count
     if len(best) > width:
