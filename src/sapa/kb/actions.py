@@ -198,7 +198,7 @@ def set_status(actor: Actor, article: Article, status: str, *, note: str = "") -
         article.updated_by = actor.agent
         article.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
         _record_version(actor, article, note)
-        indexing.bump_version()
+        indexing.sync_fulltext(article)
         record_event(
             actor, "kb.article_status", article, before={"status": before}, after={"status": status}
         )

@@ -18,7 +18,9 @@ KEYWORDS_WEIGHT = 3.0
 
 
 class FullText(Protocol):
-    def write(self, article_id: int, title: str, keywords: str, body: str) -> None: ...
+    def write(
+        self, article_id: int, title: str, keywords: str, body: str, *, internal: bool
+    ) -> None: ...
 
     def remove(self, article_id: int) -> None: ...
 
@@ -43,12 +45,15 @@ def _visibility_sql(alias: str, include_internal: bool) -> str:
 class SqliteFullText:
     """FTS5's BM25 has its own inverse document frequency: `rarity` is not needed."""
 
-    def write(self, article_id: int, title: str, keywords: str, body: str) -> None:
+    def write(
+        self, article_id: int, title: str, keywords: str, body: str, *, internal: bool
+    ) -> None:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM kb_article_fts WHERE rowid = %s", [article_id])
             cursor.execute(
-                "INSERT INTO kb_article_fts (rowid, title, keywords, body) VALUES (%s, %s, %s, %s)",
-                [article_id, title, keywords, body],
+                "INSERT INTO kb_article_fts (rowid, title, keywords, body, internal) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                [article_id, title, keywords, body, int(internal)],
             )
 
     def remove(self, article_id: int) -> None:
@@ -67,11 +72,12 @@ class SqliteFullText:
             return []
         # Each term quoted: FTS5 operators or punctuation in a query are never syntax.
         expression = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
-        # Only constants are formatted into the SQL; the terms are a parameter.
+        # The table holds published articles only, with their `internal` flag: no join
+        # with kb_article (which would cost more than the ranking itself).
+        audience = "" if include_internal else "AND internal = 0 "
         sql = (
-            "SELECT f.rowid, -bm25(kb_article_fts, %s, %s, 1.0) AS score "  # noqa: S608
-            "FROM kb_article_fts f JOIN kb_article a ON a.id = f.rowid "
-            f"WHERE kb_article_fts MATCH %s AND {_visibility_sql('a', include_internal)} "
+            "SELECT rowid, -bm25(kb_article_fts, %s, %s, 1.0) AS score "  # noqa: S608
+            f"FROM kb_article_fts WHERE kb_article_fts MATCH %s {audience}"
             "ORDER BY score DESC LIMIT %s"
         )
         with connection.cursor() as cursor:
@@ -90,7 +96,9 @@ class PostgresFullText:
     # ts_rank weights for D (body), C (unused), B (keywords), A (title).
     _WEIGHTS = f"{{{1 / TITLE_WEIGHT}, 0.2, {KEYWORDS_WEIGHT / TITLE_WEIGHT}, 1.0}}"
 
-    def write(self, article_id: int, title: str, keywords: str, body: str) -> None:
+    def write(
+        self, article_id: int, title: str, keywords: str, body: str, *, internal: bool
+    ) -> None:
         return None
 
     def remove(self, article_id: int) -> None:

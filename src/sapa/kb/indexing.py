@@ -10,7 +10,7 @@ from django.db.models import F
 
 from sapa.kb.analysis import index_text, words
 from sapa.kb.fulltext import fulltext
-from sapa.kb.models import Article, ArticleEmbedding, IndexState
+from sapa.kb.models import Article, ArticleEmbedding, ArticleStatus, IndexState
 from sapa.kb.rendering import markdown_to_text
 from sapa.semantic import Embedder, get_embedders, vector_to_bytes
 
@@ -39,12 +39,22 @@ def write_fulltext(article: Article) -> None:
     )
     article.index_title, article.index_keywords, article.index_body = title, keywords, body
     article.index_words = surface
-    fulltext().write(article.pk, title, keywords, body)
-    bump_version()
+    sync_fulltext(article)
 
 
-def remove_fulltext(article_id: int) -> None:
-    fulltext().remove(article_id)
+def sync_fulltext(article: Article) -> None:
+    """The engine holds published articles only (internal ones too: search filters
+    those by audience); call after a status change."""
+    if article.status == ArticleStatus.PUBLISHED:
+        fulltext().write(
+            article.pk,
+            article.index_title,
+            article.index_keywords,
+            article.index_body,
+            internal=article.internal,
+        )
+    else:
+        fulltext().remove(article.pk)
     bump_version()
 
 

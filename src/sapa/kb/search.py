@@ -99,8 +99,10 @@ class _Snapshot:
     # Article metadata: id → (visible to the public, visible to agents, lang, root id).
     articles: dict[int, tuple[bool, bool, str, int]]
     vectors: dict[str, _Vectors]
-    # Inverse document frequency of each indexed term (for engines that rank without it).
+    # Inverse document frequency of each indexed term (for engines that rank without it),
+    # and how many articles have it.
     rarity: dict[str, float]
+    frequency: Counter[str]
     # The published articles each audience may see, and (group root, lang) → article.
     public_ids: frozenset[int]
     all_ids: frozenset[int]
@@ -179,6 +181,7 @@ def _load_snapshot(version: str, models: tuple[str, ...]) -> _Snapshot:
         rarity={
             term: math.log(1 + (count - df + 0.5) / (df + 0.5)) for term, df in frequency.items()
         },
+        frequency=frequency,
         public_ids=frozenset(pk for pk, meta in articles.items() if meta[0]),
         all_ids=frozenset(articles),
         by_group_lang={(meta[3], meta[2]): pk for pk, meta in articles.items()},
@@ -190,7 +193,10 @@ def _load_snapshot(version: str, models: tuple[str, ...]) -> _Snapshot:
     )
 
 
-def _current_snapshot(models: tuple[str, ...]) -> _Snapshot:
+def _current_snapshot() -> _Snapshot:
+    """The snapshot of the current index, with the vectors of every configured model
+    (whether a search uses them or not: the help center mixes both kinds)."""
+    models = tuple(e.name for e in get_embedders())
     global _snapshot
     version = current_version()
     snapshot = _snapshot
@@ -200,6 +206,21 @@ def _current_snapshot(models: tuple[str, ...]) -> _Snapshot:
         if _snapshot is None or _snapshot.version != version or _snapshot.models != models:
             _snapshot = _load_snapshot(version, models)
         return _snapshot
+
+
+# In a large knowledge base, a term in more than this share of the articles is left out of
+# the full-text query when the query has rarer ones: ranking every article that says "cara"
+# costs more than the whole rest of a search, and such a term hardly moves BM25.
+COMMON_TERM_SHARE = 0.05
+COMMON_TERM_MIN_ARTICLES = 1000
+
+
+def _telling(terms: list[str], snapshot: _Snapshot) -> list[str]:
+    count = len(snapshot.ids)
+    if count < COMMON_TERM_MIN_ARTICLES:
+        return terms
+    rare = [t for t in terms if snapshot.frequency.get(t, 0) <= count * COMMON_TERM_SHARE]
+    return rare or sorted(terms, key=lambda t: snapshot.frequency.get(t, 0))[:2]
 
 
 def _query_terms(query: str, snapshot: _Snapshot) -> tuple[list[str], list[str], str | None]:
@@ -294,13 +315,16 @@ def search(
     """The best articles for `query`, shown in `lang` where a translation exists."""
     query = query.strip()[:500]
     embedders = get_embedders() if semantic and query else ()
-    snapshot = _current_snapshot(tuple(e.name for e in embedders))
+    snapshot = _current_snapshot()
     analysed, terms, corrected = _query_terms(query, snapshot)
     include_internal = audience == Audience.AGENTS
     visible = snapshot.visible(include_internal)
     mask = snapshot.mask(include_internal)
     matches = fulltext().match(
-        terms, include_internal=include_internal, limit=CANDIDATES, rarity=snapshot.rarity
+        _telling(terms, snapshot),
+        include_internal=include_internal,
+        limit=CANDIDATES,
+        rarity=snapshot.rarity,
     )
     lexical = np.full(len(snapshot.ids), np.nan, dtype=np.float32)
     for pk, score in matches:
@@ -495,7 +519,7 @@ def related(article: Article, *, lang: str, limit: int = 5) -> list[Article]:
     `lang` where possible): nearest by the first model's text vectors, or, without
     vectors, by full text over its title and tags."""
     embedders = get_embedders()
-    snapshot = _current_snapshot(tuple(e.name for e in embedders))
+    snapshot = _current_snapshot()
     scores = np.full(len(snapshot.ids), -np.inf, dtype=np.float32)
     vectors = snapshot.vectors.get(embedders[0].name) if embedders else None
     mine = np.empty(0, dtype=np.int64)

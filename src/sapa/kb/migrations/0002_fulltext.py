@@ -1,6 +1,7 @@
 """The full-text index, in each database's own engine.
 
-SQLite: an FTS5 table keyed by the article id (BM25 ranking, column weights at query time).
+SQLite: an FTS5 table of the published articles keyed by the article id (BM25 ranking,
+column weights at query time; `internal` unindexed, for filtering without a join).
 PostgreSQL: a generated tsvector column over the textid-analysed fields with a GIN index,
 in the `simple` configuration: textid already normalised, expanded slang and stemmed the
 words, and the built-in `indonesian` configuration over-stems ("pengiriman" → "irim").
@@ -10,7 +11,7 @@ from django.db import migrations
 
 SQLITE_UP = [
     "CREATE VIRTUAL TABLE kb_article_fts USING fts5("
-    "title, keywords, body, tokenize = 'unicode61 remove_diacritics 2')",
+    "title, keywords, body, internal UNINDEXED, tokenize = 'unicode61 remove_diacritics 2')",
 ]
 SQLITE_DOWN = ["DROP TABLE IF EXISTS kb_article_fts"]
 
