@@ -57,6 +57,10 @@ bench: $(STAMP)
 				--questions $(KB_EVAL)/questions.jsonl --no-examples; \
 		fi; \
 	done
+	if [ -d $(KB_EVAL) ] && echo "$(BENCH_DBS)" | grep -q postgres; then \
+		$(BIN)/python bench/kb_pg_configs.py --articles $(KB_EVAL)/articles.jsonl \
+			--questions $(KB_EVAL)/questions.jsonl; \
+	fi
 
 messages: $(STAMP)
 	cd src/sapa && export SAPA_VAR_DIR=$$(mktemp -d) && \
