@@ -24,7 +24,12 @@ django.setup()
 import numpy as np  # noqa: E402
 from django.db import transaction  # noqa: E402
 
-from sapa.kb.indexing import bump_version, passage_text, write_fulltext  # noqa: E402
+from sapa.kb.indexing import (  # noqa: E402
+    bump_version,
+    passage_text,
+    refresh_statistics,
+    write_fulltext,
+)
 from sapa.kb.models import Article, ArticleEmbedding, ArticleStatus, Category, Section  # noqa: E402
 from sapa.kb.rendering import render_markdown  # noqa: E402
 from sapa.semantic import get_embedders, vector_to_bytes  # noqa: E402
@@ -89,6 +94,7 @@ def main() -> None:
                 )
             ArticleEmbedding.objects.bulk_create(rows, batch_size=1000)
         bump_version()
+    refresh_statistics()
     print(count)
 
 

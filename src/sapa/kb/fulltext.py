@@ -18,6 +18,10 @@ KEYWORDS_WEIGHT = 3.0
 
 
 class FullText(Protocol):
+    # Whether match(..., among=ids) is cheaper than ranking every match (PostgreSQL looks
+    # the ids up by primary key; FTS5 would scan the matches and filter).
+    restricts_cheaply: bool
+
     def write(
         self, article_id: int, title: str, keywords: str, body: str, *, internal: bool
     ) -> None: ...
@@ -31,9 +35,11 @@ class FullText(Protocol):
         include_internal: bool,
         limit: int,
         rarity: Mapping[str, float] | None = None,
+        among: Sequence[int] | None = None,
     ) -> list[tuple[int, float]]:
         """Visible articles with any of `terms`, best first. `rarity` (inverse document
-        frequency per term) is used by engines whose own ranking has none."""
+        frequency per term) is used by engines whose own ranking has none; `among` limits
+        the ranking to those articles where `restricts_cheaply` (others may ignore it)."""
         ...
 
 
@@ -43,7 +49,10 @@ def _visibility_sql(alias: str, include_internal: bool) -> str:
 
 
 class SqliteFullText:
-    """FTS5's BM25 has its own inverse document frequency: `rarity` is not needed."""
+    """FTS5's BM25 has its own inverse document frequency: `rarity` is not needed. A
+    `rowid IN (...)` filter makes FTS5 slower, not faster: `among` is ignored."""
+
+    restricts_cheaply = False
 
     def write(
         self, article_id: int, title: str, keywords: str, body: str, *, internal: bool
@@ -67,6 +76,7 @@ class SqliteFullText:
         include_internal: bool,
         limit: int,
         rarity: Mapping[str, float] | None = None,
+        among: Sequence[int] | None = None,
     ) -> list[tuple[int, float]]:
         if not terms:
             return []
@@ -93,6 +103,7 @@ class PostgresFullText:
     term is therefore ranked on its own and weighted by its rarity: a BM25-like sum.
     """
 
+    restricts_cheaply = True
     # ts_rank weights for D (body), C (unused), B (keywords), A (title).
     _WEIGHTS = f"{{{1 / TITLE_WEIGHT}, 0.2, {KEYWORDS_WEIGHT / TITLE_WEIGHT}, 1.0}}"
 
@@ -111,6 +122,7 @@ class PostgresFullText:
         include_internal: bool,
         limit: int,
         rarity: Mapping[str, float] | None = None,
+        among: Sequence[int] | None = None,
     ) -> list[tuple[int, float]]:
         # Terms are single words from textid (letters and digits); quoting keeps any other
         # character from being read as tsquery syntax.
@@ -126,14 +138,16 @@ class PostgresFullText:
         params: list[str | float] = []
         for term, q in pairs:
             params += [self._WEIGHTS, q, (rarity or {}).get(term, 1.0)]
+        restriction = "AND a.id = ANY(%s) " if among is not None else ""
         sql = (
             f"SELECT a.id, ({parts}) AS score FROM kb_article a "  # noqa: S608
-            f"WHERE a.search_vector @@ to_tsquery('simple', %s) "
+            f"WHERE a.search_vector @@ to_tsquery('simple', %s) {restriction}"
             f"AND {_visibility_sql('a', include_internal)} "
             "ORDER BY score DESC LIMIT %s"
         )
+        extra: list[list[int]] = [list(among)] if among is not None else []
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, " | ".join(quoted), limit])
+            cursor.execute(sql, [*params, " | ".join(quoted), *extra, limit])
             return [(int(row[0]), float(row[1])) for row in cursor.fetchall()]
 
 

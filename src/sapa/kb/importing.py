@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from sapa.core.actors import Actor
 from sapa.core.exceptions import InvalidInput
 from sapa.kb import actions
-from sapa.kb.indexing import embed_article
+from sapa.kb.indexing import embed_article, refresh_statistics
 from sapa.kb.models import Article, ArticleStatus, Category, Section
 
 DEFAULT_CATEGORY = "Umum"
@@ -88,4 +88,5 @@ def import_articles(
             Article.objects.filter(pk=article.pk).update(external_id=external)
         ids[external] = article.pk
     embedded = sum(embed_article(pk) for pk in ids.values()) if embed else 0
+    refresh_statistics()
     return ImportReport(ids=ids, embedded=embedded)

@@ -5,7 +5,7 @@ import hashlib
 import logging
 import uuid
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from sapa.kb.analysis import index_text, words
@@ -121,3 +121,11 @@ def _embed_with(embedder: Embedder, article: Article) -> int:
         if stale or texts:
             bump_version()
     return len(texts)
+
+
+def refresh_statistics() -> None:
+    """After a bulk import: PostgreSQL's planner needs fresh statistics to look articles
+    up by id instead of scanning (autovacuum would get there, later)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE kb_article")

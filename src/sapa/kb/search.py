@@ -46,6 +46,9 @@ LEXICAL_WEIGHT = 0.08
 LEXICAL_CONFIDENCE = 0.6
 # How many full-text matches are fused with the similarities.
 CANDIDATES = 100
+# Engines that rank a given set of articles cheaply (PostgreSQL) rank only this many of
+# the semantically best when the models take part.
+SEMANTIC_CANDIDATES = 300
 
 
 class Audience(StrEnum):
@@ -320,16 +323,6 @@ def search(
     include_internal = audience == Audience.AGENTS
     visible = snapshot.visible(include_internal)
     mask = snapshot.mask(include_internal)
-    matches = fulltext().match(
-        _telling(terms, snapshot),
-        include_internal=include_internal,
-        limit=CANDIDATES,
-        rarity=snapshot.rarity,
-    )
-    lexical = np.full(len(snapshot.ids), np.nan, dtype=np.float32)
-    for pk, score in matches:
-        if pk in snapshot.index:
-            lexical[snapshot.index[pk]] = score
     similarities = {
         embedder.name: _similarities(
             snapshot, snapshot.vectors[embedder.name], embedder.query(query)
@@ -337,18 +330,38 @@ def search(
         for embedder in embedders
     }
     semantic_used = any((~np.isnan(s.ranking) & mask).any() for s in similarities.values())
+    fused = np.zeros(len(snapshot.ids), dtype=np.float32)
+    eligible = np.zeros(len(snapshot.ids), dtype=bool)
     if semantic_used:
-        fused = np.zeros(len(snapshot.ids), dtype=np.float32)
-        eligible = ~np.isnan(lexical)
         for embedder in embedders:
             ranking = similarities[embedder.name].ranking
             eligible |= ~np.isnan(ranking)
             centred = _per_language(ranking, snapshot, mask, centre=True)
             fused += embedder.weight * np.nan_to_num(centred, nan=0.0)
+    engine = fulltext()
+    among = None
+    if semantic_used and engine.restricts_cheaply:
+        # The full-text score only moves the order of the semantically likely articles a
+        # little: rank those, not every article that shares a word with the query.
+        likely = np.where(eligible & mask, fused, -np.inf)
+        top = np.argpartition(-likely, min(SEMANTIC_CANDIDATES, len(likely) - 1))
+        among = [int(snapshot.ids[i]) for i in top[:SEMANTIC_CANDIDATES] if likely[i] > -np.inf]
+    matches = engine.match(
+        _telling(terms, snapshot),
+        include_internal=include_internal,
+        limit=CANDIDATES,
+        rarity=snapshot.rarity,
+        among=among,
+    )
+    lexical = np.full(len(snapshot.ids), np.nan, dtype=np.float32)
+    for pk, score in matches:
+        if pk in snapshot.index:
+            lexical[snapshot.index[pk]] = score
+    eligible |= ~np.isnan(lexical)
+    if semantic_used:
         scaled = _per_language(lexical, snapshot, mask, centre=False)
         fused += LEXICAL_WEIGHT * np.nan_to_num(scaled, nan=0.0)
     else:
-        eligible = ~np.isnan(lexical)
         fused = np.nan_to_num(lexical, nan=0.0)
     scores = np.where(eligible & mask, fused, -np.inf)
     chosen = _one_per_group(scores, snapshot, lang, visible, limit)

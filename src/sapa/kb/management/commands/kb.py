@@ -15,7 +15,7 @@ from django.db import transaction
 from sapa.core.actors import Actor
 from sapa.core.exceptions import InvalidInput
 from sapa.kb.importing import import_articles, read_json_lines
-from sapa.kb.indexing import embed_article, write_fulltext
+from sapa.kb.indexing import embed_article, refresh_statistics, write_fulltext
 from sapa.kb.models import Article
 
 ACTOR = Actor.system("cli")
@@ -63,4 +63,5 @@ class Command(BaseCommand):
             if embed:
                 embed_article(article.pk)
             count += 1
+        refresh_statistics()
         self.stdout.write(f"{count} articles reindexed")
