@@ -23,6 +23,7 @@ from sapa.core.actors import Actor
 from sapa.customers.models import Customer, Identity
 from sapa.helpcenter.models import PortalLink
 from sapa.helpcenter.portal.sessions import SESSION_KEY
+from sapa.helpcenter.tasks import delete_expired_sign_in_links
 from sapa.kb.actions import ArticleDraft, save_article, save_category, save_section
 from sapa.kb.models import ArticleStatus, Event, EventKind
 from tests.builders import inbound
@@ -135,6 +136,15 @@ def test_expired_link_fails(settings: Any) -> None:
     assert "expired or was already used" in response.text
     assert SESSION_KEY not in client.session
     assert PortalLink.objects.get().used_at is None
+
+
+def test_old_sign_in_links_are_deleted_a_day_after_expiry() -> None:
+    inbound("Halo", email="budi@example.com")
+    with clock.frozen_at(clock.now() - timedelta(days=2)):
+        _ask_link(EnglishClient(), "budi@example.com")
+    _ask_link(EnglishClient(), "budi@example.com")
+    assert delete_expired_sign_in_links.call_local() == 1
+    assert PortalLink.objects.count() == 1
 
 
 def test_link_requests_are_rate_limited() -> None:

@@ -191,3 +191,15 @@ def submit_request(request: Request, *, ip: str) -> InboundResult:
     if result.created:
         record_request_submitted(session=request.form_token)
     return result
+
+
+# Sign-in links are kept a day past their expiry (for support questions like "the link
+# did not work"), then deleted.
+LINK_RETENTION = timedelta(days=1)
+
+
+def delete_old_sign_in_links() -> int:
+    """Delete sign-in links that expired more than LINK_RETENTION ago; returns how many."""
+    cutoff = clock.now() - LINK_RETENTION
+    deleted, _kinds = PortalLink.objects.filter(expires_at__lt=cutoff).delete()
+    return deleted
