@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from sapa.accounts.models import Agent, Role
 from sapa.accounts.queries import team_ids_of
 from sapa.conversations.exceptions import TicketNotFound
+from sapa.conversations.message_search import tickets_with_words
 from sapa.conversations.models import Message, Ticket
 from sapa.core.cursors import decode_cursor, encode_cursor
 
@@ -90,6 +91,9 @@ def _filtered(tickets: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Tic
     if text:
         number = text.lstrip("#")
         by_text = Q(subject__icontains=text) | Q(customer__name__icontains=text)
+        in_messages = tickets_with_words(text)
+        if in_messages is not None:
+            by_text |= in_messages
         tickets = tickets.filter(Q(number=int(number)) | by_text if number.isdigit() else by_text)
     return tickets
 
