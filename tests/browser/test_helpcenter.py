@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
 
-from tests.browser.conftest import AXE, SCREENSHOTS, WAIT_MS, Site, Story, make_story
+from tests.browser.conftest import AXE, SCREENSHOTS, WAIT_MS, Console, Site, Story, make_story
 from tests.browser.test_console import _RUN_AXE, WCAG_TAGS
 from tests.channels.email.servers import SmtpCapture
 
@@ -364,3 +364,21 @@ def test_help_pages_pass_an_accessibility_check(help_center: HelpCenter, page_na
     assert results["rules_passed"] > 10
     serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == [], json.dumps(serious, indent=2, ensure_ascii=False)
+
+
+def test_an_agent_puts_an_article_link_into_a_reply(
+    help_center: HelpCenter, console: Console
+) -> None:
+    """The composer's "Insert article": search the knowledge base, pick a result, and its
+    title with its public address lands in the reply."""
+    page = console.as_agent("budi")
+    ticket_id = help_center.customer.whatsapp_ticket_id
+    page.goto(f"{help_center.site.base_url}/tickets/{ticket_id}/")
+    page.locator("#reply-text").fill("Halo Kak,")
+    page.locator("#kb-insert-q").fill("retur")
+    pick = page.locator("[data-kb-insert]").first
+    expect(pick).to_be_visible()
+    pick.click()
+    expect(page.locator("#reply-text")).to_have_value(
+        re.compile(r"^Halo Kak,\n.+: http://[^ ]+/help/id/artikel/\d+-[a-z0-9-]+/$")
+    )

@@ -265,3 +265,17 @@ def test_related_articles_are_the_nearest_in_meaning(
     nearest = related(shop["retur"], lang="id", limit=2)
     assert nearest[0] == refund
     assert shop["retur"] not in nearest
+
+
+def test_an_import_stops_at_a_bad_article_and_names_it(db: None, tmp_path: Any) -> None:
+    from django.core.management import CommandError
+
+    lines = [
+        {"id": "ok1", "lang": "id", "title": "Cara bayar", "body": "Bayar lewat VA."},
+        {"id": "bad", "lang": "fr", "title": "Paiement", "body": "Payer."},
+    ]
+    path = tmp_path / "a.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines))
+    with pytest.raises(CommandError, match="^article bad: "):
+        call_command("kb", "import", str(path), "--no-embed")
+    assert list(Article.objects.values_list("external_id", flat=True)) == ["ok1"]

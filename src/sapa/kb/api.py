@@ -2,6 +2,7 @@
 articles for integrators who keep their help content elsewhere."""
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from sapa.accounts.models import Agent
@@ -69,7 +70,7 @@ def search_articles(request: HttpRequest, params: Query[SearchQuery]) -> SearchO
     """Public articles for anyone; with an agent's token, internal ones too. `answered`
     is false when the best match is not confident (show "no answer", offer a request)."""
     if params.lang not in ("id", "en"):
-        raise InvalidInput("lang must be id or en.", loc=["query", "lang"])
+        raise InvalidInput(_("Unknown language."), loc=["query", "lang"])
     audience = Audience.AGENTS if isinstance(request.auth, Agent) else Audience.PUBLIC  # type: ignore[attr-defined]
     result = search(
         params.q,
@@ -117,12 +118,12 @@ def article_out(article: Article) -> ArticleOut:
 def _draft(payload: ArticleIn) -> actions.ArticleDraft:
     section = Section.objects.filter(pk=payload.section).first()
     if section is None:
-        raise InvalidInput("No such section.", loc=["body", "section"])
+        raise InvalidInput(_("No such section."), loc=["body", "section"])
     original = None
     if payload.translation_of is not None:
         original = Article.objects.filter(pk=payload.translation_of).first()
         if original is None:
-            raise InvalidInput("No such article.", loc=["body", "translation_of"])
+            raise InvalidInput(_("No such article."), loc=["body", "translation_of"])
     return actions.ArticleDraft(
         section=section,
         title=payload.title,

@@ -83,7 +83,11 @@ def import_articles(
             translation_of=original,
         )
         existing = Article.objects.filter(external_id=external).first()
-        article = actions.save_article(actor, draft, article=existing)
+        try:
+            article = actions.save_article(actor, draft, article=existing)
+        except InvalidInput as error:
+            # The articles before it are kept (each is saved on its own): say which one.
+            raise InvalidInput(f"article {external}: {error.message}") from error
         if not article.external_id:
             Article.objects.filter(pk=article.pk).update(external_id=external)
         ids[external] = article.pk
