@@ -276,6 +276,6 @@ def test_an_import_stops_at_a_bad_article_and_names_it(db: None, tmp_path: Any) 
     ]
     path = tmp_path / "a.jsonl"
     path.write_text("\n".join(json.dumps(line) for line in lines))
-    with pytest.raises(CommandError, match="^article bad: "):
+    with pytest.raises(CommandError, match=r"^article bad: "):
         call_command("kb", "import", str(path), "--no-embed")
     assert list(Article.objects.values_list("external_id", flat=True)) == ["ok1"]
