@@ -42,6 +42,8 @@ format: $(STAMP)
 BENCH_DBS ?= sqlite postgres
 # The help-center search evaluation set (articles.jsonl, questions.jsonl), when present.
 KB_EVAL ?= ../shared/data/kb-eval
+# The bot's evaluation set (utterances.jsonl, answered from KB_EVAL's articles), when present.
+BOT_EVAL ?= ../shared/data/bot-eval
 bench: $(STAMP)
 	$(BIN)/python bench/textid_speed.py
 	set -e; for db in $(BENCH_DBS); do \
@@ -50,11 +52,16 @@ bench: $(STAMP)
 		$(BIN)/python bench/console.py --db $$db; \
 		$(BIN)/python bench/email_ingest.py --db $$db; \
 		$(BIN)/python bench/kb_search_speed.py --db $$db; \
+		$(BIN)/python bench/chat_ws_load.py --db $$db; \
 		if [ -d $(KB_EVAL) ]; then \
 			$(BIN)/python bench/kb_search_eval.py --db $$db --articles $(KB_EVAL)/articles.jsonl \
 				--questions $(KB_EVAL)/questions.jsonl; \
 			$(BIN)/python bench/kb_search_eval.py --db $$db --articles $(KB_EVAL)/articles.jsonl \
 				--questions $(KB_EVAL)/questions.jsonl --no-examples; \
+			if [ -d $(BOT_EVAL) ]; then \
+				$(BIN)/python bench/bot_eval.py --db $$db --articles $(KB_EVAL)/articles.jsonl \
+					--utterances $(BOT_EVAL)/utterances.jsonl; \
+			fi; \
 		fi; \
 	done
 	if [ -d $(KB_EVAL) ] && echo "$(BENCH_DBS)" | grep -q postgres; then \

@@ -9,9 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sapa.settings")
 django.setup(set_prefix=False)
 
 # These need django.setup() first.
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from sapa.core.http_handler import SyncStackASGIHandler  # noqa: E402
 from sapa.web.routing import websocket_urlpatterns  # noqa: E402
@@ -19,8 +17,7 @@ from sapa.web.routing import websocket_urlpatterns  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": SyncStackASGIHandler(),
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        # Each route brings its own checks (sapa.web.routing).
+        "websocket": URLRouter(websocket_urlpatterns),
     }
 )

@@ -49,10 +49,12 @@ INSTALLED_APPS = [
     "sapa.customers",
     "sapa.channels",
     "sapa.channels.email",
+    "sapa.channels.chat",
     "sapa.conversations",
     "sapa.commerce",
     "sapa.kb",
     "sapa.helpcenter",
+    "sapa.bot",
     "sapa.demo",
     "sapa.web",
     # Last, as its documentation asks: it records failed logins of every login form.
@@ -252,6 +254,14 @@ SAPA_KB_MAX_ATTACHMENT_BYTES = env_int("SAPA_KB_MAX_ATTACHMENT_BYTES", 5 * 1024 
 SAPA_PORTAL_LINK_MINUTES = env_int("SAPA_PORTAL_LINK_MINUTES", 30, minimum=1)
 # Requests ("Kirim permintaan") one address or IP may send per hour.
 SAPA_PORTAL_REQUESTS_PER_HOUR = env_int("SAPA_PORTAL_REQUESTS_PER_HOUR", 5, minimum=1)
+
+# --- Chat widget and bot ---------------------------------------------------------------
+# Messages one chat visitor may send a minute (five times as many from one IP address).
+SAPA_CHAT_MESSAGES_PER_MINUTE = env_int("SAPA_CHAT_MESSAGES_PER_MINUTE", 20, minimum=1)
+# New chat visitors (browsers without a token) one IP address may start an hour.
+SAPA_CHAT_NEW_VISITORS_PER_IP_PER_HOUR = env_int(
+    "SAPA_CHAT_NEW_VISITORS_PER_IP_PER_HOUR", 300, minimum=1
+)
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

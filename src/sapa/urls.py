@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("help/", include("sapa.helpcenter.urls")),
+    path("chat/", include("sapa.channels.chat.urls")),
     path("", include("sapa.web.urls")),
 ]
 

@@ -20,6 +20,7 @@ from sapa.accounts.models import Agent, AgentSkill, ApiToken, Role, Skill, Team
 from sapa.accounts.permissions import Permission, require
 from sapa.accounts.tokens import cache_key, display_prefix, generate_token, hash_token
 from sapa.channels.kinds import Channel
+from sapa.core import clock
 from sapa.core.actions import PendingEvent, pending_event, record_event, record_events
 from sapa.core.actors import Actor
 from sapa.core.exceptions import Conflict, InvalidInput
@@ -132,6 +133,21 @@ def touch_api_token(token: ApiToken) -> None:
     if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+
+
+# An open console says it is there every minute; writing more often than this is noise.
+CONSOLE_SEEN_INTERVAL = timedelta(seconds=30)
+
+
+def mark_console_seen(agent: Agent) -> None:
+    """Note that `agent` has the console open now (websocket connect and heartbeat), at
+    most once per CONSOLE_SEEN_INTERVAL. No Event: presence, not a change anyone audits."""
+    now = clock.now()
+    seen = agent.console_seen_at
+    if seen is not None and timedelta(0) <= now - seen < CONSOLE_SEEN_INTERVAL:
+        return
+    Agent.objects.filter(pk=agent.pk).update(console_seen_at=now)
+    agent.console_seen_at = now
 
 
 # --- Team settings: what supervisors and admins change in the console ------------------

@@ -45,6 +45,9 @@ class Agent(AbstractUser):
     language = models.CharField(max_length=8, default="id")
     # Concurrent conversations per channel, e.g. {"chat": 5, "email": 20}.
     capacity = models.JSONField(default=dict, blank=True)
+    # When an open console last said it is there (websocket connect and heartbeat): agents
+    # seen in the last few minutes count as online for the chat.
+    console_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("agent")

@@ -1,5 +1,7 @@
 """Named reads for agents and tokens."""
 
+from datetime import timedelta
+
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -8,6 +10,7 @@ from sapa.accounts.actions import touch_api_token
 from sapa.accounts.exceptions import AgentNotFound
 from sapa.accounts.models import Agent, ApiToken, Team
 from sapa.accounts.tokens import TOKEN_PREFIX, cache_key, hash_token
+from sapa.core import clock
 from sapa.core.exceptions import NotFound
 
 
@@ -70,3 +73,20 @@ def team_ids_of(agent: Agent) -> list[int]:
 
 def list_agents() -> QuerySet[Agent]:
     return Agent.objects.filter(is_active=True).order_by("username")
+
+
+# An agent whose console said so within this long counts as online (the console's
+# heartbeat comes every minute; three allow for a missed one or two).
+ONLINE_WITHIN_SECONDS = 180
+
+
+def any_agent_online(
+    team_id: int | None = None, *, within_seconds: int = ONLINE_WITHIN_SECONDS
+) -> bool:
+    """An active agent (a member of the team, when given) has had the console open within
+    the last `within_seconds`."""
+    since = clock.now() - timedelta(seconds=within_seconds)
+    agents = Agent.objects.filter(is_active=True, console_seen_at__gte=since)
+    if team_id is not None:
+        agents = agents.filter(teams=team_id)
+    return agents.exists()

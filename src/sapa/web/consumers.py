@@ -1,9 +1,11 @@
-"""The console's websocket: live ticket changes, notifications, and who else is on a ticket.
+"""The console's websocket: live ticket changes, notifications, who else is on a ticket,
+and, on a chat ticket, what the visitor does (typing, reading, changing page).
 
 An agent's connection joins the groups of the tickets they may see (see
 conversations.realtime); to watch one ticket (presence: viewing, typing) it must pass the
 same `access_ticket` check as the ticket page. Messages carry ids only; the page fetches
-content over HTTP with the usual checks.
+content over HTTP with the usual checks. The connection and its heartbeat (`ping`, every
+minute) mark the agent as online, which the chat widget tells its visitors.
 """
 
 from typing import Any
@@ -11,6 +13,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.generic.websocket import JsonWebsocketConsumer
 
+from sapa.accounts.actions import mark_console_seen
 from sapa.accounts.models import Agent
 from sapa.accounts.queries import team_ids_of
 from sapa.conversations import realtime
@@ -42,6 +45,7 @@ class ConsoleConsumer(JsonWebsocketConsumer):
         for group in self.groups_joined:
             async_to_sync(self.channel_layer.group_add)(group, self.channel_name)
         self.accept()
+        mark_console_seen(user)
 
     def disconnect(self, code: int) -> None:
         if getattr(self, "agent", None) is None:
@@ -54,7 +58,10 @@ class ConsoleConsumer(JsonWebsocketConsumer):
         if not isinstance(content, dict):
             return
         kind = content.get("type")
-        if kind == "watch":
+        if kind == "ping":
+            mark_console_seen(self.agent)
+            self.send_json({"type": "pong"})
+        elif kind == "watch":
             self._watch(content.get("ticket_id"))
         elif kind == "presence" and content.get("state") in PRESENCE_STATES:
             self._presence(str(content["state"]))
@@ -111,3 +118,40 @@ class ConsoleConsumer(JsonWebsocketConsumer):
 
     def notification_created(self, event: dict[str, Any]) -> None:
         self.send_json(event)
+
+    # What a chat visitor does, on the group of their ticket (sapa.channels.chat.actions).
+    # Only a connection watching that ticket is in the group; the check is cheap insurance.
+    def chat_typing(self, event: dict[str, Any]) -> None:
+        if event.get("ticket_id") == self.watched:
+            self.send_json(
+                {
+                    "type": "chat.typing",
+                    "ticket_id": self.watched,
+                    "typing": bool(event.get("typing")),
+                }
+            )
+
+    def chat_read(self, event: dict[str, Any]) -> None:
+        up_to = event.get("up_to")
+        if event.get("ticket_id") == self.watched and isinstance(up_to, int):
+            self.send_json({"type": "chat.read", "ticket_id": self.watched, "up_to": up_to})
+
+    def chat_page(self, event: dict[str, Any]) -> None:
+        if event.get("ticket_id") == self.watched:
+            self.send_json(
+                {
+                    "type": "chat.page",
+                    "ticket_id": self.watched,
+                    "url": str(event.get("url") or ""),
+                    "title": str(event.get("title") or ""),
+                }
+            )
+
+    # The visitor consumer's own messages on the visitor group never reach a console; on the
+    # ticket group only the ones above do. Anything else a console ignores (a missing
+    # handler would close the connection).
+    def chat_seen(self, event: dict[str, Any]) -> None:
+        pass
+
+    def chat_conversation(self, event: dict[str, Any]) -> None:
+        pass

@@ -2,8 +2,11 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from sapa.web.views import (
+    article_examples,
     attachments,
     auth,
+    bot,
+    chat_widgets,
     customers,
     inbox,
     invitations,
@@ -39,6 +42,11 @@ urlpatterns = [
         "tickets/<int:ticket_id>/macros/<int:macro_id>/",
         tickets.macro_text,
         name="ticket_macro",
+    ),
+    path(
+        "tickets/<int:ticket_id>/messages/<int:message_id>/example/",
+        article_examples.add_example,
+        name="ticket_message_example",
     ),
     path("attachments/<int:attachment_id>/", attachments.attachment, name="attachment"),
     path("emails/<int:inbound_email_id>/original/", mailboxes.original, name="email_original"),
@@ -84,6 +92,22 @@ urlpatterns = [
         mailboxes.quarantine_discard,
         name="email_discard",
     ),
+    path("manage/chat/widgets/", chat_widgets.widgets, name="manage_chat_widgets"),
+    path("manage/chat/widgets/new/", chat_widgets.widget_new, name="manage_chat_widget_new"),
+    path(
+        "manage/chat/widgets/<int:widget_id>/", chat_widgets.widget_edit, name="manage_chat_widget"
+    ),
+    path(
+        "manage/chat/widgets/<int:widget_id>/deactivate/",
+        chat_widgets.widget_deactivate,
+        name="manage_chat_widget_deactivate",
+    ),
+    path("manage/bot/", bot.bot, name="manage_bot"),
+    path("manage/bot/menu/", bot.menu_create, name="manage_bot_menu_create"),
+    path("manage/bot/nodes/<int:parent_id>/add/", bot.node_add, name="manage_bot_node_add"),
+    path("manage/bot/nodes/<int:node_id>/", bot.node_edit, name="manage_bot_node"),
+    path("manage/bot/nodes/<int:node_id>/delete/", bot.node_delete, name="manage_bot_node_delete"),
+    path("manage/bot/nodes/<int:node_id>/move/", bot.node_move, name="manage_bot_node_move"),
     # Knowledge base
     path("kb/", kb.article_list, name="kb_articles"),
     path("kb/articles/new/", kb.article_new, name="kb_article_new"),
@@ -112,4 +136,9 @@ urlpatterns = [
     path("kb/sections/<int:section_id>/", kb.section_update, name="kb_section"),
     path("kb/report/", kb.report, name="kb_report"),
     path("kb/insert/", kb.insert_results, name="kb_insert"),
+    path(
+        "kb/examples/<int:message_id>/articles/",
+        article_examples.example_articles,
+        name="kb_example_articles",
+    ),
 ]

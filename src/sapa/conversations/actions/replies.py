@@ -57,6 +57,7 @@ def reply(
     html: str = "",
     status_after: TicketStatus | None = None,
     attachments: Sequence[InboundAttachment] = (),
+    meta: dict[str, object] | None = None,
 ) -> Message:
     """Send `text` to the ticket's customer and optionally set the ticket's status.
 
@@ -84,6 +85,7 @@ def reply(
             )
         _check_reply_window(ticket, channel)
         to_address = _reply_address(ticket, channel)
+        on_store = capabilities(channel).delivered_on_store
         now = clock.now()
         message = Message.objects.create(
             ticket=ticket,
@@ -94,11 +96,17 @@ def reply(
             text=text,
             html=sanitise_html(html) if capabilities(channel).supports_html else "",
             to_address=to_address,
-            delivery_status=DeliveryStatus.QUEUED,
+            delivery_status=DeliveryStatus.SENT if on_store else DeliveryStatus.QUEUED,
+            meta=meta or {},
+            sent_at=now if on_store else None,
             created_at=now,
         )
         attach_stored(message, stored)
-        outbox = OutboxItem.objects.create(message=message, channel=channel, next_attempt_at=now)
+        outbox = None
+        if not on_store:
+            outbox = OutboxItem.objects.create(
+                message=message, channel=channel, next_attempt_at=now
+            )
         events: list[PendingEvent] = [
             pending_event(
                 "message.replied",
@@ -107,12 +115,14 @@ def reply(
             )
         ]
         updates: dict[str, object] = {"last_message_at": now, "last_activity_at": now}
-        if ticket.first_response_at is None and actor.kind != ActorKind.SYSTEM:
+        # The first response a person gave (the bot's and automatic ones do not count).
+        automatic = actor.kind in (ActorKind.SYSTEM, ActorKind.BOT)
+        if ticket.first_response_at is None and not automatic:
             updates["first_response_at"] = now
         for field, value in updates.items():
             setattr(ticket, field, value)
-        # A person's first answer opens a new ticket; an automatic one leaves it new.
-        opens = ticket.status == TicketStatus.NEW and actor.kind != ActorKind.SYSTEM
+        # A person's first answer opens a new ticket; the bot's or an automatic one leaves it new.
+        opens = ticket.status == TicketStatus.NEW and not automatic
         target = status_after or (TicketStatus.OPEN if opens else None)
         status_fields = apply_status(ticket, target, now=now, events=events) if target else []
         ticket.save(update_fields=[*updates, *status_fields, "updated_at"])
@@ -123,7 +133,9 @@ def reply(
             assignee_id=ticket.assignee_id,
             kind="message",
         )
-        transaction.on_commit(lambda: _enqueue_delivery(outbox.pk))
+        if outbox is not None:
+            outbox_id = outbox.pk
+            transaction.on_commit(lambda: _enqueue_delivery(outbox_id))
     return message
 
 

@@ -19,13 +19,12 @@ from sapa.channels.kinds import Channel, IdentityKind
 from sapa.channels.messages import Address, InboundAttachment, InboundMessage, InboundResult
 from sapa.conversations.actions import receive_inbound
 from sapa.conversations.models import Ticket
-from sapa.core import clock
+from sapa.core import clock, rate_limits
 from sapa.core.actions import record_event
 from sapa.core.actors import Actor
 from sapa.customers.addresses import InvalidAddress, normalise_email
 from sapa.customers.models import Customer, Identity
 from sapa.helpcenter.models import PortalLink
-from sapa.helpcenter.portal import rate_limits
 from sapa.helpcenter.portal.exceptions import InvalidSignInLink, TooManyAttempts
 from sapa.helpcenter.portal.mail import send_sign_in_link
 from sapa.kb.actions import record_request_submitted

@@ -17,7 +17,7 @@ from sapa.helpcenter.branding import branding
 logger = logging.getLogger(__name__)
 
 
-def _sender() -> tuple[str, str]:
+def site_sender() -> tuple[str, str]:
     """(From address, SMTP URL): the first active mailbox's, else the site's defaults."""
     mailbox = Mailbox.objects.filter(is_active=True).order_by("pk").first()
     if mailbox is None:
@@ -36,7 +36,7 @@ def send_sign_in_link(*, email: str, token: str, language: str) -> None:
         }
         subject = render_to_string("helpcenter/portal/sign_in_subject.txt", context)
         body = render_to_string("helpcenter/portal/sign_in_email.txt", context)
-    address, smtp_url = _sender()
+    address, smtp_url = site_sender()
     message = EmailMessage(
         subject=" ".join(subject.split()),
         body=body,

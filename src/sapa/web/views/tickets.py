@@ -1,6 +1,8 @@
 """The ticket page: the conversation as one timeline, the composer, the sidebar, and the
-customer panel (the single customer view)."""
+customer panel (the single customer view). A chat ticket also shows its visitor (the page
+they are on, what they gave in the pre-chat form) and what the bot knows."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sapa.accounts.models import Agent, Team
 from sapa.accounts.queries import team_ids_of
+from sapa.bot.config import BOT_CHANNELS
+from sapa.bot.models import BotConversation
+from sapa.channels.chat.actions import mark_read_by_agent
+from sapa.channels.chat.models import ChatVisitor
+from sapa.channels.kinds import Channel, IdentityKind
 from sapa.channels.messages import InboundAttachment
 from sapa.commerce.queries import latest_order, recent_orders
 from sapa.conversations import actions
@@ -24,7 +31,7 @@ from sapa.conversations.reply_routing import reply_options
 from sapa.conversations.ticket_timeline import ticket_timeline
 from sapa.core.actors import Actor
 from sapa.core.exceptions import InvalidInput, SapaError
-from sapa.customers.models import Customer
+from sapa.customers.models import Customer, Identity
 from sapa.customers.queries import open_merge_suggestions
 from sapa.web.forms import NoteForm, ReplyForm, TicketFieldsForm
 from sapa.web.requests import request_agent
@@ -60,6 +67,46 @@ def _macros_for(agent: Agent, *, language: str = "") -> list[Macro]:
     return sorted(macros, key=lambda macro: macro.language != language)
 
 
+@dataclass(frozen=True)
+class ChatDetails:
+    """What the ticket page shows of a chat: the visitor, the bot's state, and the newest
+    of our messages the visitor has read (0: none, or not a chat)."""
+
+    visitor: ChatVisitor | None = None
+    bot: BotConversation | None = None
+    read_up_to: int = 0
+
+
+def _chat_visitor(ticket: Ticket) -> ChatVisitor | None:
+    """The visitor whose conversation this is, else the customer's latest chat visitor."""
+    visitors = ChatVisitor.objects.select_related("widget").order_by("-last_seen_at", "-pk")
+    current = visitors.filter(current_ticket=ticket).first()
+    if current is not None:
+        return current
+    public_ids = Identity.objects.filter(
+        customer_id=ticket.customer_id, kind=IdentityKind.CHAT_VISITOR
+    ).values("value")
+    return visitors.filter(public_id__in=public_ids).first()
+
+
+def _chat_details(ticket: Ticket) -> ChatDetails:
+    """No queries for a ticket that did not start on a channel the bot or the chat use."""
+    if ticket.origin_channel not in BOT_CHANNELS:
+        return ChatDetails()
+    visitor = _chat_visitor(ticket) if ticket.origin_channel == Channel.CHAT else None
+    bot = BotConversation.objects.filter(ticket=ticket).first()
+    read_up_to = 0
+    if visitor is not None and visitor.current_ticket_id == ticket.pk:
+        read_up_to = visitor.visitor_read_up_to
+    return ChatDetails(visitor=visitor, bot=bot, read_up_to=read_up_to)
+
+
+def _mark_chat_read(ticket: Ticket, agent: Agent) -> None:
+    """The agent has the chat in front of them: the visitor sees their messages as read."""
+    if ticket.origin_channel == Channel.CHAT:
+        mark_read_by_agent(ticket, agent)
+
+
 def _sidebar_form(ticket: Ticket) -> TicketFieldsForm:
     return TicketFieldsForm(
         initial={
@@ -78,8 +125,10 @@ def _page_context(
     entries, earlier = ticket_timeline(ticket)
     customer = Customer.objects.prefetch_related("identities", "tags").get(pk=ticket.customer_id)
     options = reply_options(ticket)
+    chat = _chat_details(ticket)
     context = {
         "ticket": ticket,
+        "chat": chat,
         "inline_types": INLINE_TYPES,
         "entries": entries,
         "earlier_cursor": earlier,
@@ -115,6 +164,7 @@ def _page_context(
 def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
     agent = request_agent(request)
     found = _ticket_or_404(agent, ticket_id)
+    _mark_chat_read(found, agent)
     return render(request, "web/tickets/ticket.html", _page_context(request, agent, found))
 
 
@@ -122,13 +172,17 @@ def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @require_GET
 def timeline(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """The timeline fragment: the latest page (re-fetched when the websocket says the ticket
-    changed), or with `before` the page of earlier messages."""
+    changed: on a chat, the agent has now seen the visitor's new message), or with `before`
+    the page of earlier messages."""
     agent = request_agent(request)
     found = _ticket_or_404(agent, ticket_id)
+    before = request.GET.get("before") or None
     try:
-        entries, earlier = ticket_timeline(found, before=request.GET.get("before") or None)
+        entries, earlier = ticket_timeline(found, before=before)
     except InvalidInput as error:
         raise Http404() from error
+    if before is None:
+        _mark_chat_read(found, agent)
     return render(
         request,
         "web/tickets/partials/timeline.html",
@@ -137,6 +191,7 @@ def timeline(request: HttpRequest, ticket_id: int) -> HttpResponse:
             "entries": entries,
             "earlier_cursor": earlier,
             "inline_types": INLINE_TYPES,
+            "chat": _chat_details(found),
         },
     )
 

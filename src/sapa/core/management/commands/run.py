@@ -63,12 +63,14 @@ class Command(BaseCommand):
             call_command("demo")
         username, password = create_first_admin(password=os.environ.get("SAPA_ADMIN_PASSWORD"))
         line = "-" * 60
+        chat = f"  The chat widget on a sample page: {url}/chat/demo/\n" if load_demo else ""
         self.stdout.write(
             f"{line}\n"
             f"  Admin login (shown once): {url}/admin/\n"
             f"  username: {username}\n"
             f"  password: {password}\n"
             f"  Forgot it? `sapa createadmin --reset` makes a new one.\n"
+            f"{chat}"
             f"{line}"
         )
 

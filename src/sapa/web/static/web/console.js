@@ -52,6 +52,11 @@
     });
   }
 
+  /* Heartbeat: while a console is open its agent counts as online for the chat. */
+  setInterval(function () {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "ping" }));
+  }, 60000);
+
   var ticketsChanged = debounce(function () { emit("sapa:tickets-changed"); }, 250);
   var ticketChanged = debounce(function () { emit("sapa:ticket-changed"); }, 150);
 
@@ -69,8 +74,62 @@
       emit("sapa:notification");
     } else if (data.type === "ticket.presence") {
       presence(data);
+    } else if (ticketId && data.ticket_id === ticketId) {
+      if (data.type === "chat.typing") visitorTyping(data.typing);
+      else if (data.type === "chat.read") markRead(data.up_to);
+      else if (data.type === "chat.page") visitorPage(data.url, data.title);
+    }
+    if (data.type === "ticket.changed" && data.kind === "message" && data.ticket_id === ticketId) visitorTyping(false);
+  }
+
+  /* ---- a chat ticket: the visitor typing, reading, moving between pages ---- */
+  var typingTimer = null;
+  function visitorTyping(on) {
+    var el = document.getElementById("visitor-typing");
+    if (!el) return;
+    clearTimeout(typingTimer);
+    el.textContent = on ? t("VisitorTyping") : "";
+    el.hidden = !on;
+    /* A visitor who closes the tab never says "stopped": forget it after a while. */
+    if (on) typingTimer = setTimeout(function () { visitorTyping(false); }, 10000);
+  }
+  function markRead(upTo) {
+    if (typeof upTo !== "number") return;
+    var known = parseInt(body.dataset.chatReadUpTo || "0", 10);
+    if (upTo > known) body.dataset.chatReadUpTo = String(upTo);
+    showReceipts();
+  }
+  function showReceipts() {
+    var upTo = parseInt(body.dataset.chatReadUpTo || "0", 10);
+    document.querySelectorAll("[data-read-receipt]").forEach(function (receipt) {
+      var entry = receipt.closest("[data-message-id]");
+      if (entry && parseInt(entry.dataset.messageId, 10) <= upTo) receipt.hidden = false;
+    });
+  }
+  function visitorPage(url, title) {
+    var el = document.getElementById("visitor-page");
+    if (!el || typeof url !== "string") return;
+    el.textContent = "";
+    if (/^https?:\/\/[^\s]+$/i.test(url)) {
+      var link = document.createElement("a");
+      link.href = url;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer nofollow";
+      link.textContent = title || url;
+      el.appendChild(link);
+    }
+    if (url) {
+      var shown = document.createElement("span");
+      shown.className = "page-url";
+      shown.textContent = url;
+      el.appendChild(shown);
+    } else {
+      el.textContent = el.dataset.empty || "";
     }
   }
+  body.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target.id === "timeline") showReceipts();
+  });
 
   /* ---- presence on a ticket: who else is viewing or typing ---- */
   var others = {};
@@ -182,6 +241,22 @@
       known.add(row.dataset.ticketId);
     });
     cursor = -1;
+  });
+
+  /* ---- settings pages: copy a snippet, colour swatches ---- */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) return;
+    var source = document.getElementById(button.dataset.copy);
+    if (!source) return;
+    var status = button.parentNode.querySelector(".copy-status");
+    var done = function () { if (status) status.textContent = t("Copied"); };
+    source.select();
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(source.value).then(done, function () { document.execCommand("copy"); done(); });
+    else { document.execCommand("copy"); done(); }
+  });
+  document.querySelectorAll("[data-colour]").forEach(function (swatch) {
+    if (/^#[0-9a-f]{6}$/i.test(swatch.dataset.colour)) swatch.style.backgroundColor = swatch.dataset.colour;
   });
 
   connect();

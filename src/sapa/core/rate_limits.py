@@ -12,7 +12,7 @@ def allow(scope: str, key: str, *, limit: int, window_seconds: int = HOUR_SECOND
     """Count one attempt of `key` under `scope`; False once more than `limit` were made in
     the window (which starts at the first attempt)."""
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    cache_key = f"sapa:portal-rate:{scope}:{digest}"
+    cache_key = f"sapa:rate:{scope}:{digest}"
     cache.add(cache_key, 0, timeout=window_seconds)
     try:
         count = cache.incr(cache_key)
