@@ -3,8 +3,9 @@
 Starts Sapa like an operator would (one uvicorn process on a fresh database, see
 _server.py), makes one chat widget, then opens `--idle` visitor websockets that stay
 silent (widgets left open in browser tabs) and `--active` visitors that chat: each sends
-`--turns` messages over its websocket, waiting for the bot's answer to each before the
-next. Everything runs on loopback with bounded concurrency.
+`--turns` messages over its websocket, waiting for the bot's answer to each and then
+`--think` seconds before the next (0: as fast as the server answers, its throughput).
+Everything runs on loopback with bounded concurrency.
 
 Reports the bot's answer time as the visitor sees it (message sent on the websocket to
 the bot's reply arriving on it), how many idle connections dropped, and the server's
@@ -130,11 +131,15 @@ async def _drain(visitor: Visitor) -> None:
         return
 
 
-async def _chat(visitor: Visitor, number: int, turns: int, latencies: list[float]) -> int:
+async def _chat(
+    visitor: Visitor, number: int, args: argparse.Namespace, latencies: list[float]
+) -> int:
     errors = 0
     ids = itertools.count()
     await _drain(visitor)
-    for step in range(turns):
+    # Visitors start spread over the first think time, as people do.
+    await asyncio.sleep(args.think * number / max(1, args.active))
+    for step in range(args.turns):
         text = SCRIPT[(number + step) % len(SCRIPT)]
         try:
             latencies.append(await visitor.turn(text, f"b{number}-{next(ids)}"))
@@ -143,6 +148,7 @@ async def _chat(visitor: Visitor, number: int, turns: int, latencies: list[float
             log(f"visitor {number}: {error}")
         # the bot may send more than one message; let them arrive before the next turn
         await _drain(visitor)
+        await asyncio.sleep(args.think)
     return errors
 
 
@@ -171,7 +177,7 @@ async def measure(base_url: str, key: str, pid: int, args: argparse.Namespace) -
         latencies: list[float] = []
         started = time.perf_counter()
         errors = await asyncio.gather(
-            *(_chat(v, n, args.turns, latencies) for n, v in enumerate(active) if v.socket)
+            *(_chat(v, n, args, latencies) for n, v in enumerate(active) if v.socket)
         )
         elapsed = time.perf_counter() - started
         rss_end = _rss_kb(pid)
@@ -187,8 +193,8 @@ async def measure(base_url: str, key: str, pid: int, args: argparse.Namespace) -
         "turns": len(latencies),
         "turn_errors": sum(errors),
         "turns_per_second": round(len(latencies) / elapsed, 1) if elapsed else 0,
-        "reply_p50_ms": percentile_ms(latencies, 0.50),
-        "reply_p95_ms": percentile_ms(latencies, 0.95),
+        "reply_p50_ms": percentile_ms(latencies, 0.50) if latencies else None,
+        "reply_p95_ms": percentile_ms(latencies, 0.95) if latencies else None,
         "reply_max_ms": round(max(latencies) * 1000, 1) if latencies else 0,
         "rss_before_mb": round(rss_before / 1024, 1),
         "rss_with_idle_mb": round(rss_idle / 1024, 1),
@@ -204,6 +210,12 @@ def main() -> None:
     parser.add_argument("--idle", type=int, default=500)
     parser.add_argument("--active", type=int, default=50)
     parser.add_argument("--turns", type=int, default=6)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=5.0,
+        help="seconds a visitor waits after an answer before writing again (0: flat out)",
+    )
     args = parser.parse_args()
     exit_cleanly_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="sapa-bench-chat-") as tmp:
@@ -213,15 +225,17 @@ def main() -> None:
             env.update(
                 SAPA_CHAT_NEW_VISITORS_PER_IP_PER_HOUR="100000",
                 SAPA_CHAT_MESSAGES_PER_MINUTE="1000",
+                SAPA_CHAT_CONNECTS_PER_IP_PER_MINUTE="100000",
             )
             prepare_instance(env)
             with running_server(env, workers=1) as server:
                 script = _MAKE_WIDGET.replace("ORIGIN", repr(server.base_url))
                 key = json.loads(run_sapa("shell", "-c", script, env=env).strip().splitlines()[-1])
                 result = run_async(lambda: measure(server.base_url, key["key"], server.pid, args))
-    result = {"bench": "chat_ws_load", "db": db.vendor, **result}
+    result = {"bench": "chat_ws_load", "db": db.vendor, "think_s": args.think, **result}
     print(json.dumps(result), flush=True)
-    if result["turn_errors"] or result["idle_dropped"]:
+    failed = result["idle_connections"] < args.idle or result["active_visitors"] < args.active
+    if result["turn_errors"] or result["idle_dropped"] or failed:
         sys.exit(1)
 
 

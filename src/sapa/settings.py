@@ -262,6 +262,10 @@ SAPA_CHAT_MESSAGES_PER_MINUTE = env_int("SAPA_CHAT_MESSAGES_PER_MINUTE", 20, min
 SAPA_CHAT_NEW_VISITORS_PER_IP_PER_HOUR = env_int(
     "SAPA_CHAT_NEW_VISITORS_PER_IP_PER_HOUR", 300, minimum=1
 )
+# Chat websocket connections one IP address may open a minute (reconnects count).
+SAPA_CHAT_CONNECTS_PER_IP_PER_MINUTE = env_int(
+    "SAPA_CHAT_CONNECTS_PER_IP_PER_MINUTE", 120, minimum=1
+)
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

@@ -32,9 +32,13 @@ def widget():
 
 @pytest.fixture
 def order():
+    return _make_order("10045")
+
+
+def _make_order(number: str):
     order, _created = upsert_order(
         OrderData(
-            number="10045",
+            number=number,
             customer_addresses=(
                 Address(IdentityKind.EMAIL, "rina.kusuma@gmail.com"),
                 Address(IdentityKind.PHONE, "+6281234567890"),
@@ -187,3 +191,12 @@ def test_a_vip_customer_goes_to_a_person_at_once():
     turn = respond(result.message_id)
     assert turn.handed_off is True
     assert BotConversation.objects.get().handoff_reason == "vip"
+
+
+def test_a_bare_number_finds_the_shops_prefixed_order_when_only_one_fits():
+    from tests.builders import inbound
+
+    _make_order("INV-20077")
+    result = inbound("pesanan 20077 sudah dikirim belum?", email="rina.kusuma@gmail.com")
+    respond(result.message_id)
+    assert "INV-20077" in bot_texts()[-1]

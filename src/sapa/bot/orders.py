@@ -9,6 +9,7 @@ the bot cannot be used to learn which order numbers exist.
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import formats, translation
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -28,7 +29,13 @@ def find_order(*, order_number: str = "", tracking_number: str = "") -> Order | 
     if order_number:
         found = Order.objects.filter(number__iexact=order_number).order_by("pk").first()
         if found is None and order_number.isdigit():
-            found = Order.objects.filter(number__iexact=f"#{order_number}").first()
+            # "10112" for a shop whose numbers read "INV-10112": only when one order fits.
+            fits = list(
+                Order.objects.filter(
+                    Q(number__iexact=f"#{order_number}") | Q(number__iendswith=f"-{order_number}")
+                )[:2]
+            )
+            found = fits[0] if len(fits) == 1 else None
         if found is not None:
             return found
     if tracking_number:

@@ -9,11 +9,13 @@ long-poll uses: what the visitor sees is their current ticket's non-note message
 anything chosen by what the visitor sends.
 """
 
+import time
 from typing import Any
 from urllib.parse import parse_qs
 
 from asgiref.sync import async_to_sync
 from channels.generic.websocket import JsonWebsocketConsumer
+from django.conf import settings
 
 from sapa.channels.chat import actions, queries
 from sapa.channels.chat.access import check_origin, visitor_for_token
@@ -23,10 +25,12 @@ from sapa.conversations.realtime import ticket_group
 from sapa.core import rate_limits
 from sapa.core.exceptions import SapaError
 
+# How long a connection reuses its "who can answer now" (opening hours, agents online):
+# it is a rough promise, and asking on every change would cost three queries each time.
+AVAILABILITY_SECONDS = 30
 UNAUTHORISED = 4401
 FORBIDDEN = 4403
 RATE_LIMITED = 4429
-CONNECTS_PER_IP_PER_MINUTE = 120
 
 
 class VisitorConsumer(JsonWebsocketConsumer):
@@ -43,7 +47,10 @@ class VisitorConsumer(JsonWebsocketConsumer):
         ip = (self.scope.get("client") or ("", 0))[0] or ""
         try:
             if not rate_limits.allow(
-                "chat-ws-ip", ip, limit=CONNECTS_PER_IP_PER_MINUTE, window_seconds=60
+                "chat-ws-ip",
+                ip,
+                limit=settings.SAPA_CHAT_CONNECTS_PER_IP_PER_MINUTE,
+                window_seconds=60,
             ):
                 raise ChatRateLimited()
             visitor = visitor_for_token((query.get("token") or [""])[0])
@@ -65,6 +72,8 @@ class VisitorConsumer(JsonWebsocketConsumer):
         except ValueError:
             self.last_sent = 0
         self.last_status = None
+        self.available: queries.Availability | None = None
+        self.available_at = 0.0
         self.accept()
         self._join()
         self._push()
@@ -88,7 +97,11 @@ class VisitorConsumer(JsonWebsocketConsumer):
         for message in queries.visitor_messages(self.visitor, after=self.last_sent):
             self.send_json({"type": "message", "message": message})
             self.last_sent = max(self.last_sent, message["id"])
-        status = queries.status_event(self.visitor)
+        now = time.monotonic()
+        if self.available is None or now - self.available_at > AVAILABILITY_SECONDS:
+            self.available = queries.availability(self.visitor.widget, self.visitor.lang)
+            self.available_at = now
+        status = queries.status_event(self.visitor, self.available)
         key = (status["status"], status["agent"], status["availability"]["online"])
         if key != self.last_status:
             self.last_status = key

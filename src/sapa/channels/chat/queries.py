@@ -183,9 +183,10 @@ def conversation_state(visitor: ChatVisitor) -> dict[str, Any] | None:
     }
 
 
-def status_event(visitor: ChatVisitor) -> dict[str, Any]:
+def status_event(visitor: ChatVisitor, available: Availability | None = None) -> dict[str, Any]:
+    """The conversation's status and who can answer (`available`, when the caller has it)."""
     state = conversation_state(visitor) or {"status": "", "agent": None}
-    available = availability(visitor.widget, visitor.lang)
+    available = available or availability(visitor.widget, visitor.lang)
     return {
         "type": "status",
         "status": state["status"],
