@@ -32,6 +32,7 @@ from typing import Any
 from _bot_scoring import score, threshold_curve
 from _database import add_database_arguments, chosen_vendor, fresh_database
 from _http_load import percentile_ms
+from _kb_eval_set import import_articles, read_jsonl
 from _server import exit_cleanly_on_sigterm, log, run_sapa, sapa_environment
 
 
@@ -43,12 +44,6 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--lexical", action="store_true", help="no embeddings: full text only")
     parser.add_argument("--details", type=Path, help="write each message's outcome here")
     return parser.parse_args()
-
-
-def _read(path: Path) -> list[dict[str, Any]]:
-    return [
-        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
 
 
 def _converse(utterances: list[dict[str, Any]], base_of: dict[int, str]) -> list[dict[str, Any]]:
@@ -102,7 +97,7 @@ def _converse(utterances: list[dict[str, Any]], base_of: dict[int, str]) -> list
 def main() -> None:
     exit_cleanly_on_sigterm()
     args = _arguments()
-    articles, utterances = _read(args.articles), _read(args.utterances)
+    articles, utterances = read_jsonl(args.articles), read_jsonl(args.utterances)
     vendor = chosen_vendor(args.db)
     with (
         tempfile.TemporaryDirectory(prefix="sapa-bench-") as temp,
@@ -113,10 +108,7 @@ def main() -> None:
             env["SAPA_EMBEDDINGS"] = "off"
         log("sapa migrate")
         run_sapa("migrate", "--no-input", "--verbosity", "0", env=env)
-        log(f"importing {len(articles)} articles")
-        ids = json.loads(run_sapa("kb", "import", str(args.articles), env=env))
-        original = {a["id"]: a.get("translation_of") or a["id"] for a in articles}
-        base_of = {pk: original[external] for external, pk in ids.items()}
+        base_of = import_articles(args.articles, articles, env)
         os.environ.update(env)
         import django
 

@@ -26,14 +26,10 @@ import django
 import psycopg
 
 from _database import DEFAULT_POSTGRES_URL, _is_postgres_url, _with_database
+from _kb_eval_set import read_jsonl
 
 SCRATCH = "sapa_bench_configs"
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def _read(path: Path) -> list[dict[str, Any]]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
 
 
 def _or_query(words: list[str]) -> str:
@@ -50,7 +46,7 @@ def main() -> None:
     django.setup()
     from sapa.textid import analyse, translate_english
 
-    articles, questions = _read(args.articles), _read(args.questions)
+    articles, questions = read_jsonl(args.articles), read_jsonl(args.questions)
     server = os.environ.get("DATABASE_URL", "")
     server = server if _is_postgres_url(server) else DEFAULT_POSTGRES_URL
     maintenance = _with_database(server, "postgres").replace("postgres://", "postgresql://", 1)

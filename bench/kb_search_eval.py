@@ -29,11 +29,11 @@ import aiohttp
 
 from _database import add_database_arguments, chosen_vendor, fresh_database
 from _http_load import percentile_ms, run_async
+from _kb_eval_set import import_articles, read_jsonl
 from _server import (
     exit_cleanly_on_sigterm,
     log,
     prepare_instance,
-    run_sapa,
     running_server,
     sapa_environment,
 )
@@ -51,12 +51,6 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--lexical", action="store_true", help="no embeddings: full text only")
     parser.add_argument("--details", type=Path, help="write each question's outcome here")
     return parser.parse_args()
-
-
-def _read(path: Path) -> list[dict[str, Any]]:
-    return [
-        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
 
 
 async def _ask_all(base_url: str, questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -171,7 +165,7 @@ def _curve(
 def main() -> None:
     exit_cleanly_on_sigterm()
     args = _arguments()
-    articles, questions = _read(args.articles), _read(args.questions)
+    articles, questions = read_jsonl(args.articles), read_jsonl(args.questions)
     vendor = chosen_vendor(args.db)
     with (
         tempfile.TemporaryDirectory(prefix="sapa-bench-") as temp,
@@ -182,11 +176,8 @@ def main() -> None:
             env["SAPA_EMBEDDINGS"] = "off"
         env["SAPA_SEARCH_TEXTID"] = "0" if args.no_textid else "1"
         prepare_instance(env)
-        log(f"importing {len(articles)} articles")
         flags = ["--no-examples"] if args.no_examples else []
-        ids = json.loads(run_sapa("kb", "import", str(args.articles), *flags, env=env))
-        original = {a["id"]: a.get("translation_of") or a["id"] for a in articles}
-        base_of = {pk: original[external] for external, pk in ids.items()}
+        base_of = import_articles(args.articles, articles, env, *flags)
         with running_server(env, workers=1) as server:
             log(f"asking {len(questions)} questions")
             answers = run_async(lambda: _ask_all(server.base_url, questions))

@@ -23,7 +23,9 @@ from sapa.conversations.attachment_files import looks_like
 from sapa.conversations.models import Direction, Message, Ticket, TicketStatus
 from sapa.conversations.realtime import send_to_groups, ticket_group
 from sapa.core import clock, rate_limits
+from sapa.core.actors import Actor
 from sapa.core.exceptions import InvalidInput
+from sapa.customers.actions import update_customer
 from sapa.customers.addresses import InvalidAddress, normalise_email, normalise_phone
 
 logger = logging.getLogger(__name__)
@@ -220,10 +222,10 @@ def update_profile(visitor: ChatVisitor, *, name: str, email: str, whatsapp: str
         raise InvalidInput(_("This field is required."), loc=["body", "email"])
     visitor.name, visitor.email, visitor.phone = name, clean_email, clean_phone
     visitor.save(update_fields=["name", "email", "phone"])
-    if visitor.customer_id is not None and name:
-        from sapa.customers.models import Customer
-
-        Customer.objects.filter(pk=visitor.customer_id, name="").update(name=name)
+    customer = visitor.customer
+    if customer is not None and name and not customer.name:
+        # The name they gave is a name to address them by; the contacts stay unverified.
+        update_customer(customer, actor=Actor.customer(label=visitor.public_id), name=name)
     return visitor
 
 

@@ -71,20 +71,20 @@ def _error(error: SapaError) -> JsonResponse:
 
 def _json_body(request: HttpRequest) -> dict[str, Any]:
     if len(request.body) > MAX_JSON_BYTES:
-        raise InvalidInput("Request too large.", loc=["body"])
+        raise InvalidInput(_("The request is too large."), loc=["body"])
     try:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
-        raise InvalidInput("Malformed JSON.", loc=["body"]) from None
+        raise InvalidInput(_("Malformed JSON."), loc=["body"]) from None
     if not isinstance(data, dict):
-        raise InvalidInput("Expected a JSON object.", loc=["body"])
+        raise InvalidInput(_("Expected a JSON object."), loc=["body"])
     return data
 
 
 def _text(data: dict[str, Any], field: str, limit: int = 1000) -> str:
     value = data.get(field) or ""
     if not isinstance(value, str):
-        raise InvalidInput("Expected text.", loc=["body", field])
+        raise InvalidInput(_("Expected text."), loc=["body", field])
     return value[:limit]
 
 
@@ -142,7 +142,7 @@ def _session_payload(visitor: ChatVisitor, widget: ChatWidget) -> dict[str, Any]
 @endpoint(visitor_required=False)
 def session(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return JsonResponse({"detail": "POST only."}, status=405)
+        return JsonResponse({"detail": _("Use POST.")}, status=405)
     data = _json_body(request)
     widget = widget_for_key(data.get("key"))
     check_origin(widget, request.headers.get("Origin"), host=_host(request))
@@ -160,7 +160,7 @@ def session(request: HttpRequest) -> HttpResponse:
 
 def _post_only(request: HttpRequest) -> None:
     if request.method != "POST":
-        raise InvalidInput("POST only.", loc=["method"])
+        raise InvalidInput(_("Use POST."), loc=["method"])
 
 
 @endpoint()
@@ -186,7 +186,7 @@ def upload(request: HttpRequest, visitor: ChatVisitor) -> HttpResponse:
     _post_only(request)
     file = request.FILES.get("file")
     if file is None:
-        raise InvalidInput("Choose a file.", loc=["body", "file"])
+        raise InvalidInput(_("Choose a file."), loc=["body", "file"])
     limit = min(visitor.widget.max_upload_bytes, settings.SAPA_MAX_ATTACHMENT_BYTES)
     if file.size is not None and file.size > limit:
         return JsonResponse(
@@ -284,7 +284,7 @@ def events(request: HttpRequest, visitor: ChatVisitor) -> HttpResponse:
         after = max(0, int(request.GET.get("after", "0")))
         wait = min(LONG_POLL_MAX_SECONDS, max(0, int(request.GET.get("wait", "25"))))
     except ValueError:
-        raise InvalidInput("after and wait are numbers.", loc=["query"]) from None
+        raise InvalidInput(_("after and wait must be numbers."), loc=["query"]) from None
     start = _snapshot(visitor)
     deadline = time.monotonic() + wait
     messages = queries.visitor_messages(visitor, after=after)
