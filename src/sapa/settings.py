@@ -55,6 +55,11 @@ INSTALLED_APPS = [
     "sapa.kb",
     "sapa.helpcenter",
     "sapa.bot",
+    "sapa.routing",
+    "sapa.sla",
+    "sapa.automations",
+    "sapa.promises",
+    "sapa.webhooks",
     "sapa.demo",
     "sapa.web",
     # Last, as its documentation asks: it records failed logins of every login form.
@@ -266,6 +271,21 @@ SAPA_CHAT_NEW_VISITORS_PER_IP_PER_HOUR = env_int(
 SAPA_CHAT_CONNECTS_PER_IP_PER_MINUTE = env_int(
     "SAPA_CHAT_CONNECTS_PER_IP_PER_MINUTE", 120, minimum=1
 )
+
+# --- Routing, SLAs, automations -----------------------------------------------------------
+# Domains that react to committed events, in this order (sapa.core.event_dispatch): routing
+# first, so SLA clocks and triggers see the team and priority routing chose.
+SAPA_EVENT_HANDLERS = [
+    "sapa.routing.handlers",
+    "sapa.sla.handlers",
+    "sapa.automations.handlers",
+    "sapa.promises.handlers",
+    "sapa.webhooks.handlers",
+]
+# Minutes without console activity after which an online agent becomes away, and after
+# which an away agent becomes offline (their chats are then routed to someone else).
+SAPA_AWAY_AFTER_MINUTES = env_int("SAPA_AWAY_AFTER_MINUTES", 10, minimum=1)
+SAPA_OFFLINE_AFTER_MINUTES = env_int("SAPA_OFFLINE_AFTER_MINUTES", 60, minimum=1)
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

@@ -12,6 +12,12 @@ class Role(models.TextChoices):
     AGENT = "agent", _("Agent")
 
 
+class Presence(models.TextChoices):
+    ONLINE = "online", _("Online")
+    AWAY = "away", _("Away")
+    OFFLINE = "offline", _("Offline")
+
+
 class Team(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
@@ -48,6 +54,11 @@ class Agent(AbstractUser):
     # When an open console last said it is there (websocket connect and heartbeat): agents
     # seen in the last few minutes count as online for the chat.
     console_seen_at = models.DateTimeField(null=True, blank=True)
+    # Whether routing may give them tickets: only online agents get new ones.
+    presence = models.CharField(max_length=8, choices=Presence.choices, default=Presence.OFFLINE)
+    presence_changed_at = models.DateTimeField(null=True, blank=True)
+    # True when inactivity (not the agent) set the presence: activity turns it back online.
+    presence_automatic = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("agent")

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 
-from sapa.core import clock
+from sapa.core import clock, event_dispatch
 from sapa.core.actors import Actor
 from sapa.core.models import Counter, Event, Tag
 from sapa.core.tags import normalise_tag
@@ -54,6 +54,7 @@ def record_event(
     )
     event = _event_row(actor, pending, clock.now())
     event.save()
+    event_dispatch.after_commit([event])
     return event
 
 
@@ -63,6 +64,7 @@ def record_events(actor: Actor, events: Iterable[PendingEvent]) -> None:
     rows = [_event_row(actor, pending, at) for pending in events]
     if rows:
         Event.objects.bulk_create(rows)
+        event_dispatch.after_commit(rows)
 
 
 def pending_event(

@@ -33,3 +33,9 @@ class Actor:
     def integration(cls, agent: Agent) -> Actor:
         """An API client acting with `agent`'s token (a shop, an MTA, a bridge)."""
         return cls(kind=ActorKind.INTEGRATION, agent=agent, label=agent.get_username())
+
+    @classmethod
+    def automation(cls, label: str) -> Actor:
+        """A rule acting on its own (routing, a trigger, a timed rule, a promise reminder).
+        `label` names the rule, e.g. "trigger:12", so loops can be recognised."""
+        return cls(kind=ActorKind.AUTOMATION, label=label)

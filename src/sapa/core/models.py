@@ -9,6 +9,7 @@ class ActorKind(models.TextChoices):
     BOT = "bot", _("Bot")
     SYSTEM = "system", _("System")
     INTEGRATION = "integration", _("Integration")
+    AUTOMATION = "automation", _("Automation")
 
 
 class Event(models.Model):

@@ -116,7 +116,7 @@ def reply(
         ]
         updates: dict[str, object] = {"last_message_at": now, "last_activity_at": now}
         # The first response a person gave (the bot's and automatic ones do not count).
-        automatic = actor.kind in (ActorKind.SYSTEM, ActorKind.BOT)
+        automatic = actor.kind in (ActorKind.SYSTEM, ActorKind.BOT, ActorKind.AUTOMATION)
         if ticket.first_response_at is None and not automatic:
             updates["first_response_at"] = now
         for field, value in updates.items():
