@@ -242,6 +242,11 @@ class NotificationKind(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned to you")
     MENTIONED = "mentioned", _("Mentioned you")
     CUSTOMER_REPLIED = "customer_replied", _("Customer replied")
+    SLA_WARNING = "sla_warning", _("SLA target soon due")
+    SLA_BREACHED = "sla_breached", _("SLA target missed")
+    PROMISE_REMINDER = "promise_reminder", _("Promise soon due")
+    PROMISE_DUE = "promise_due", _("Promise due: was it kept?")
+    AUTOMATION = "automation", _("Automation")
 
 
 class Notification(models.Model):
@@ -254,6 +259,8 @@ class Notification(models.Model):
     kind = models.CharField(max_length=20, choices=NotificationKind.choices)
     # Who caused it (empty for the customer or the system).
     actor_name = models.CharField(max_length=200, blank=True)
+    # What it is about, when the kind alone does not say ("Jawaban pertama: 14:00 WIB").
+    detail = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=clock.now)
     read_at = models.DateTimeField(null=True, blank=True)
 

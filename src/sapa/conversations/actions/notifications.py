@@ -20,10 +20,16 @@ def mentioned_usernames(text: str) -> list[str]:
 
 
 def notify(
-    agents: Iterable[Agent], *, ticket: Ticket, kind: NotificationKind, actor: Actor
+    agents: Iterable[Agent],
+    *,
+    ticket: Ticket,
+    kind: NotificationKind,
+    actor: Actor,
+    detail: str = "",
 ) -> None:
     """Notify each of `agents` about `ticket`, except the actor themself. Call inside the
-    action's transaction; the consoles hear of it on commit."""
+    action's transaction; the consoles hear of it on commit. `detail` says what it is about
+    when the kind alone does not (a promise's text, an SLA target's due time)."""
     from sapa.conversations.queries import visible_tickets
 
     for agent in agents:
@@ -33,7 +39,11 @@ def notify(
         if not visible_tickets(agent).filter(pk=ticket.pk).exists():
             continue
         notification = Notification.objects.create(
-            agent=agent, ticket=ticket, kind=kind, actor_name=_actor_name(actor)
+            agent=agent,
+            ticket=ticket,
+            kind=kind,
+            actor_name=_actor_name(actor),
+            detail=detail[:300],
         )
         realtime.announce_notification(agent_id=agent.pk, notification_id=notification.pk)
 
