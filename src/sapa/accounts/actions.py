@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sapa.accounts.models import Agent, AgentSkill, ApiToken, Role, Skill, Team
 from sapa.accounts.permissions import Permission, require
+from sapa.accounts.presence import wake_if_automatically_away
 from sapa.accounts.tokens import cache_key, display_prefix, generate_token, hash_token
 from sapa.channels.kinds import Channel
 from sapa.core import clock
@@ -148,6 +149,7 @@ def mark_console_seen(agent: Agent) -> None:
         return
     Agent.objects.filter(pk=agent.pk).update(console_seen_at=now)
     agent.console_seen_at = now
+    wake_if_automatically_away(agent)
 
 
 # --- Team settings: what supervisors and admins change in the console ------------------

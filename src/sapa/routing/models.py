@@ -57,8 +57,13 @@ class TicketRouting(models.Model):
     rule_name = models.CharField(max_length=200, blank=True)
     queued_at = models.DateTimeField(null=True, blank=True)
     assigned_at = models.DateTimeField(null=True, blank=True)
-    # Shown on the ticket: "Ditugaskan ke Rina: keahlian pembayaran, 3/5 chat".
-    reason = models.CharField(max_length=300, blank=True)
+    # Why it went where it went, rendered in the reader's language by routing.explain:
+    # {"policy": "skills", "agent": "Rina", "skills": {"pembayaran": 4}, "load": 3,
+    # "capacity": 5, "channel": "chat"} -> "Rina: keahlian pembayaran, 3/5 chat".
+    explanation = models.JSONField(default=dict, blank=True)
+    # The ticket.created / ticket.reopened event routing last handled (a task that runs
+    # twice routes once).
+    routed_event_id = models.BigIntegerField(null=True, blank=True)
     overflowed_from = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
