@@ -80,24 +80,42 @@ def suppressed() -> Iterator[None]:
 
 def after_commit(events: Iterable[Event]) -> None:
     """Called by record_event(s) inside the action's transaction: once it commits, the
-    events some handler wants are enqueued for the worker."""
+    events some handler wants are enqueued for the worker.
+
+    All events of one transaction travel in one task: the ids wait on the connection, and
+    the first commit hook to run takes them all (the others find nothing left). Each call
+    registers its own hook, so events of a rolled-back savepoint do not take the hook of
+    the ones that stay; ids of rolled-back events are simply not found by the worker.
+    """
     if _suppressed.get():
         return
     wanted = [e.pk for e in events if any(h.wants(e.verb) for h in handlers())]
     if not wanted:
         return
+    connection = transaction.get_connection()
+    pending: list[int] = getattr(connection, _PENDING, None) or []
+    if not pending:
+        setattr(connection, _PENDING, pending)
+    pending.extend(wanted)
+    transaction.on_commit(lambda: _enqueue_pending(connection))
 
-    def enqueue() -> None:
-        from sapa.core.tasks import dispatch_events
 
-        try:
-            dispatch_events(wanted)
-        except Exception:
-            # The queue being down must not fail a request whose data is committed; the
-            # domains' sweeps pick up what was missed.
-            logger.exception("could not enqueue events %s", wanted)
+_PENDING = "sapa_pending_event_ids"
 
-    transaction.on_commit(enqueue)
+
+def _enqueue_pending(connection: object) -> None:
+    ids: list[int] = getattr(connection, _PENDING, None) or []
+    if not ids:
+        return
+    setattr(connection, _PENDING, [])
+    from sapa.core.tasks import dispatch_events
+
+    try:
+        dispatch_events(sorted(set(ids)))
+    except Exception:
+        # The queue being down must not fail a request whose data is committed; the
+        # domains' sweeps pick up what was missed.
+        logger.exception("could not enqueue events %s", ids)
 
 
 def dispatch(events: Sequence[Event]) -> None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from sapa.accounts.models import Agent, Team
 from sapa.accounts.permissions import Permission, require
-from sapa.automations.routing_rules import apply_routing_rules
+from sapa.automations.routing_rules import RoutingDecision, apply_routing_rules
 from sapa.bot.models import BotConversation
 from sapa.conversations.actions import Change, TicketChanges, change_ticket
 from sapa.conversations.models import Ticket
@@ -61,18 +61,16 @@ def route_ticket(ticket_id: int, *, event_id: int, event_verb: str) -> TicketRou
     if routing is not None and (routing.routed_event_id or 0) >= event_id:
         return routing
     decision = apply_routing_rules(ticket, event_verb=event_verb)
-    with transaction.atomic():
-        routing, _created = TicketRouting.objects.select_for_update().get_or_create(
-            ticket_id=ticket_id
-        )
-        routing.routed_event_id = event_id
-        routing.required_skills = decision.required_skills if decision else {}
-        routing.rule_name = decision.rule_name[:200] if decision else ""
-        routing.state = RoutingState.QUEUED
-        routing.queued_at = clock.now()
-        routing.save()
-    assign_if_possible(ticket_id)
-    return TicketRouting.objects.get(ticket_id=ticket_id)
+    assign_if_possible(ticket_id, routed=Routed(event_id=event_id, decision=decision))
+    return TicketRouting.objects.filter(ticket_id=ticket_id).first()
+
+
+@dataclass(frozen=True)
+class Routed:
+    """What routing rules decided for the event being routed."""
+
+    event_id: int
+    decision: RoutingDecision | None
 
 
 @dataclass(frozen=True)
@@ -82,10 +80,11 @@ class Assignment:
     explanation: dict[str, Any]
 
 
-def assign_if_possible(ticket_id: int) -> Assignment | None:
+def assign_if_possible(ticket_id: int, *, routed: Routed | None = None) -> Assignment | None:
     """Give the ticket to the best eligible agent of its team, by the team's policy; leave
     it queued (with why) when there is none. No-op for a ticket already assigned, not
-    waiting on us, or still with the bot."""
+    waiting on us, or still with the bot. `routed`: the routing rules' decision for a new or
+    re-opened ticket, recorded in the same transaction."""
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
         if ticket is None:
@@ -93,6 +92,8 @@ def assign_if_possible(ticket_id: int) -> Assignment | None:
         routing, _created = TicketRouting.objects.select_for_update().get_or_create(
             ticket_id=ticket_id, defaults={"queued_at": clock.now()}
         )
+        if routed is not None:
+            _record_routed(routing, routed)
         if ticket.assignee_id is not None:
             if routing.state == RoutingState.QUEUED:
                 _set_state(routing, RoutingState.ASSIGNED)
@@ -178,6 +179,16 @@ def _assign(
     policy_row.save(update_fields=["last_assigned_agent"])
     record_event(ROUTING, "ticket.routed", ticket, after=explanation)
     return Assignment(ticket_id=ticket.pk, agent=chosen.agent, explanation=explanation)
+
+
+def _record_routed(routing: TicketRouting, routed: Routed) -> None:
+    decision = routed.decision
+    routing.routed_event_id = routed.event_id
+    routing.required_skills = decision.required_skills if decision else {}
+    routing.rule_name = decision.rule_name[:200] if decision else ""
+    routing.state, routing.queued_at = RoutingState.QUEUED, clock.now()
+    routing.explanation = {}
+    routing.save()
 
 
 def _wait(routing: TicketRouting, explanation: dict[str, Any]) -> None:

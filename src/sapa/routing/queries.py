@@ -102,3 +102,50 @@ def waiting_ticket_ids(team_ids: list[int] | None = None, *, limit: int = 200) -
             "ticket_id", flat=True
         )[:limit]
     )
+
+
+@dataclass(frozen=True)
+class ChannelLoad:
+    channel: str
+    load: int
+    capacity: int | None
+
+
+@dataclass(frozen=True)
+class AgentLoad:
+    agent: Agent
+    channels: list[ChannelLoad]
+
+
+def team_loads(team_id: int) -> list[AgentLoad]:
+    """Each active member's presence and tickets waiting on them per channel, against their
+    capacity (channels with a capacity or a load), in two queries."""
+    agents = list(
+        Agent.objects.filter(teams=team_id, is_active=True).order_by("first_name", "username")
+    )
+    counts: dict[int, dict[str, int]] = {}
+    rows = (
+        Ticket.objects.filter(assignee__in=agents, status__in=LOAD_STATUSES)
+        .values_list("assignee_id", "origin_channel")
+        .annotate(n=Count("pk"))
+    )
+    for agent_id, channel, n in rows:
+        counts.setdefault(agent_id, {})[channel] = n
+    loads = []
+    for agent in agents:
+        mine = counts.get(agent.pk, {})
+        channels = sorted(set(mine) | set(agent.capacity or {}))
+        loads.append(
+            AgentLoad(
+                agent=agent,
+                channels=[
+                    ChannelLoad(channel, mine.get(channel, 0), capacity_for(agent, channel))
+                    for channel in channels
+                ],
+            )
+        )
+    return loads
+
+
+def routing_of(ticket_id: int) -> TicketRouting | None:
+    return TicketRouting.objects.filter(ticket_id=ticket_id).first()
