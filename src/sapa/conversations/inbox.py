@@ -1,4 +1,4 @@
-"""The inbox's saved views: Mine, Unassigned, My teams, All open, Pending, Solved.
+"""The inbox's saved views: Mine, Unassigned, My teams, All open, Overdue, Pending, Solved.
 
 Each view is a set of filters over the tickets an agent may see; their counts come from one
 aggregate query.
@@ -10,11 +10,13 @@ from enum import StrEnum
 from django.db.models import Count, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sapa.accounts.models import Agent
 from sapa.accounts.queries import team_ids_of
 from sapa.conversations.models import TicketStatus
 from sapa.conversations.queries import TicketFilters, visible_tickets
+from sapa.core import clock
 
 ACTIVE = (TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ON_HOLD)
 WAITING_ON_US = (TicketStatus.NEW, TicketStatus.OPEN)
@@ -25,6 +27,7 @@ class SavedView(StrEnum):
     UNASSIGNED = "unassigned"
     MY_TEAMS = "teams"
     ALL_OPEN = "open"
+    OVERDUE = "overdue"
     PENDING = "pending"
     SOLVED = "solved"
 
@@ -34,6 +37,7 @@ VIEW_LABELS: dict[SavedView, Promise] = {
     SavedView.UNASSIGNED: _("Unassigned"),
     SavedView.MY_TEAMS: _("My teams"),
     SavedView.ALL_OPEN: _("All open"),
+    SavedView.OVERDUE: pgettext_lazy("inbox view: SLA target passed", "Overdue"),
     SavedView.PENDING: _("Pending"),
     SavedView.SOLVED: _("Solved"),
 }
@@ -46,6 +50,8 @@ def view_filters(view: SavedView, agent: Agent) -> TicketFilters:
         return TicketFilters(statuses=WAITING_ON_US, unassigned=True)
     if view == SavedView.MY_TEAMS:
         return TicketFilters(statuses=ACTIVE, team_ids=tuple(team_ids_of(agent)))
+    if view == SavedView.OVERDUE:
+        return TicketFilters(statuses=ACTIVE, overdue_at=clock.now())
     if view == SavedView.PENDING:
         return TicketFilters(statuses=(TicketStatus.PENDING, TicketStatus.ON_HOLD))
     if view == SavedView.SOLVED:
@@ -70,6 +76,8 @@ def combine(view_part: TicketFilters, chosen: TicketFilters) -> TicketFilters:
 
 def view_counts(agent: Agent) -> dict[SavedView, int]:
     """How many tickets each view holds for `agent`, in one query (closed ones skipped)."""
+    from sapa.sla.queries import overdue_condition  # sla sits above conversations
+
     team_ids = team_ids_of(agent)
     active = Q(status__in=ACTIVE)
     counts = (
@@ -80,6 +88,7 @@ def view_counts(agent: Agent) -> dict[SavedView, int]:
             unassigned=Count("pk", filter=Q(status__in=WAITING_ON_US, assignee__isnull=True)),
             teams=Count("pk", filter=active & Q(team_id__in=team_ids)),
             open=Count("pk", filter=Q(status__in=WAITING_ON_US)),
+            overdue=Count("pk", filter=active & Q(overdue_condition(clock.now()))),
             pending=Count("pk", filter=Q(status__in=(TicketStatus.PENDING, TicketStatus.ON_HOLD))),
             solved=Count("pk", filter=Q(status=TicketStatus.SOLVED)),
         )

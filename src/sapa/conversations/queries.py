@@ -66,6 +66,8 @@ class TicketFilters:
     customer_id: int | None = None
     tag: str | None = None
     text: str = ""
+    # Only tickets with an SLA target due at or before this moment (the Overdue view).
+    overdue_at: datetime | None = None
 
 
 def _filtered(tickets: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Ticket]:
@@ -87,6 +89,10 @@ def _filtered(tickets: QuerySet[Ticket], filters: TicketFilters) -> QuerySet[Tic
         tickets = tickets.filter(customer_id=filters.customer_id)
     if filters.tag:
         tickets = tickets.filter(tags__name=filters.tag)
+    if filters.overdue_at is not None:
+        from sapa.sla.queries import overdue_condition  # sla sits above conversations
+
+        tickets = tickets.filter(overdue_condition(filters.overdue_at))
     text = filters.text.strip()
     if text:
         number = text.lstrip("#")

@@ -74,8 +74,9 @@ class WeeklyHours:
         return None
 
 
-def parse_hours(text: str) -> WeeklyHours:
-    """Raises InvalidInput naming the part it could not read."""
+def parse_hours(text: str, zone: tzinfo | None = None) -> WeeklyHours:
+    """The hours in `zone` (default: the site's TIME_ZONE). Raises InvalidInput naming the
+    part it could not read."""
     openings: list[Opening] = []
     for part in filter(None, (p.strip() for p in text.lower().split(";"))):
         match = _PART.match(part)
@@ -94,7 +95,7 @@ def parse_hours(text: str) -> WeeklyHours:
             )
         for weekday in _weekdays(days_text, part):
             openings.append(Opening(weekday, start, end))
-    return WeeklyHours(tuple(openings), ZoneInfo(settings.TIME_ZONE))
+    return WeeklyHours(tuple(openings), zone or ZoneInfo(settings.TIME_ZONE))
 
 
 def _weekdays(text: str, part: str) -> list[int]:
