@@ -53,6 +53,7 @@ bench: $(STAMP)
 		$(BIN)/python bench/email_ingest.py --db $$db; \
 		$(BIN)/python bench/kb_search_speed.py --db $$db; \
 		$(BIN)/python bench/chat_ws_load.py --db $$db; \
+		$(BIN)/python bench/routing.py --db $$db; \
 		if [ -d $(KB_EVAL) ]; then \
 			$(BIN)/python bench/kb_search_eval.py --db $$db --articles $(KB_EVAL)/articles.jsonl \
 				--questions $(KB_EVAL)/questions.jsonl; \

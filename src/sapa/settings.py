@@ -286,6 +286,19 @@ SAPA_EVENT_HANDLERS = [
 # which an away agent becomes offline (their chats are then routed to someone else).
 SAPA_AWAY_AFTER_MINUTES = env_int("SAPA_AWAY_AFTER_MINUTES", 10, minimum=1)
 SAPA_OFFLINE_AFTER_MINUTES = env_int("SAPA_OFFLINE_AFTER_MINUTES", 60, minimum=1)
+# Runs of triggers and timed rules one ticket may have in an hour; beyond it runs are
+# recorded as skipped (loop protection, docs/automations.md).
+SAPA_AUTOMATION_RUNS_PER_TICKET_PER_HOUR = env_int(
+    "SAPA_AUTOMATION_RUNS_PER_TICKET_PER_HOUR", 20, minimum=1
+)
+# Minutes before a promise's due time that its owner is reminded (docs/promises.md).
+SAPA_PROMISE_REMIND_MINUTES = env_int("SAPA_PROMISE_REMIND_MINUTES", 60, minimum=0)
+# Outgoing webhooks: failed attempts in a row after which a subscription is switched off;
+# whether their URLs may point at private, loopback or link-local addresses (off: refused
+# when saved and again when sent); seconds to wait for the receiver's answer.
+SAPA_WEBHOOK_DISABLE_AFTER_FAILURES = env_int("SAPA_WEBHOOK_DISABLE_AFTER_FAILURES", 15, minimum=1)
+SAPA_WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("SAPA_WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
+SAPA_WEBHOOK_TIMEOUT_SECONDS = env_int("SAPA_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1, maximum=60)
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

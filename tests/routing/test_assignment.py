@@ -95,9 +95,7 @@ def test_skills_based_routing_picks_the_best_skill_match_with_room(
     assert event.after["skills"] == {"pembayaran": 5}
 
 
-def test_a_ticket_waits_when_nobody_has_room_and_is_assigned_when_room_frees(
-    make_team, make_agent
-):
+def test_a_ticket_waits_when_nobody_has_room_and_is_assigned_when_room_frees(make_team, make_agent):
     """At capacity the ticket queues (with why); solving a ticket frees room for it."""
     # given
     team = make_team()
@@ -270,3 +268,43 @@ def test_routing_the_same_event_twice_routes_once(make_team, make_agent):
     on_events([created])
     # then
     assert Event.objects.count() == events_before
+
+
+def test_the_ticket_page_says_why_the_ticket_went_to_its_agent(make_team, make_agent, client):
+    team = make_team()
+    rina = make_agent("rina", team, capacity={"whatsapp": 5})
+    ticket = _chat(team, 1)
+    rina.language = "en"
+    rina.save(update_fields=["language"])
+    client.force_login(rina)
+    # when
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    # then
+    assert "Assigned to Rina: least loaded, 1/5 WhatsApp" in page
+
+
+def test_a_reopened_ticket_of_an_offline_agent_goes_to_an_online_colleague(make_team, make_agent):
+    """The customer writes again after their ticket was solved; its agent has gone home."""
+    team = make_team()
+    rina = make_agent("rina", team)
+    ticket = _chat(team, 1)
+    set_status(ticket, status=TicketStatus.SOLVED, actor=Actor.for_agent(rina))
+    set_presence(rina, Presence.OFFLINE, actor=Actor.for_agent(rina))
+    andi = make_agent("andi", team)
+    # when
+    again = _chat(team, 1, text="min, ternyata masih belum sampai")
+    # then
+    assert again.pk == ticket.pk
+    assert again.assignee == andi
+
+
+def test_a_reopened_ticket_stays_with_its_online_agent(make_team, make_agent):
+    team = make_team()
+    rina = make_agent("rina", team)
+    ticket = _chat(team, 1)
+    set_status(ticket, status=TicketStatus.SOLVED, actor=Actor.for_agent(rina))
+    make_agent("andi", team)
+    # when
+    again = _chat(team, 1, text="min, satu lagi")
+    # then
+    assert again.assignee == rina

@@ -9,6 +9,8 @@ from sapa.commerce.api import router as commerce_router
 from sapa.conversations.api import router as conversations_router
 from sapa.customers.api import router as customers_router
 from sapa.kb.api import router as kb_router
+from sapa.promises.api import router as promises_router
+from sapa.webhooks.api import router as webhooks_router
 
 api = NinjaAPI(
     title="Sapa API",
@@ -29,3 +31,5 @@ api.add_router("/customers", customers_router)
 api.add_router("/orders", commerce_router)
 api.add_router("/channels/email", email_router)
 api.add_router("/kb", kb_router)
+api.add_router("", promises_router)
+api.add_router("/webhooks", webhooks_router)

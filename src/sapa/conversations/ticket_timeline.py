@@ -8,10 +8,16 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from sapa.accounts.models import Agent, Team
+from sapa.automations.describe import TIMELINE_VERBS as AUTOMATION_VERBS
+from sapa.automations.describe import describe_automation_event
 from sapa.conversations.models import Message, Priority, Ticket, TicketStatus
 from sapa.conversations.queries import message_page
 from sapa.core.cursors import decode_cursor
 from sapa.core.models import Event
+from sapa.promises.describe import TIMELINE_VERBS as PROMISE_VERBS
+from sapa.promises.describe import describe_promise_event
+from sapa.sla.describe import TIMELINE_VERBS as SLA_VERBS
+from sapa.sla.describe import describe_sla_event
 
 # Events shown in the timeline; others (message.received, ...) duplicate the messages.
 SHOWN_VERBS = (
@@ -22,6 +28,9 @@ SHOWN_VERBS = (
     "ticket.priority_changed",
     "ticket.team_changed",
     "ticket.tagged",
+    *PROMISE_VERBS,
+    *AUTOMATION_VERBS,
+    *SLA_VERBS,
 )
 
 
@@ -40,6 +49,12 @@ def _status(value: Any) -> str:
 def _describe(event: Event, agents: dict[int, str], teams: dict[int, str]) -> str:
     before, after = event.before, event.after
     verb = event.verb
+    if verb.startswith("promise."):
+        return describe_promise_event(event)
+    if verb in AUTOMATION_VERBS:
+        return describe_automation_event(event)
+    if verb in SLA_VERBS:
+        return describe_sla_event(event)
     if verb == "ticket.created":
         return _("Ticket created")
     if verb == "ticket.assigned":

@@ -30,7 +30,7 @@ from sapa.conversations.actions import (
     tag_ticket,
 )
 from sapa.conversations.models import Ticket
-from sapa.core import clock
+from sapa.core import clock, event_dispatch
 from sapa.core.actors import Actor
 from sapa.customers.actions import set_customer_tags, update_customer
 from sapa.customers.addresses import normalise_address
@@ -55,6 +55,7 @@ from sapa.demo.story import (
     When,
     day,
 )
+from sapa.sla.actions import ensure_default_policy, start_clocks_for_open_tickets
 
 CONVERSATIONS = (*SHIPPING_CONVERSATIONS, *PAYMENT_CONVERSATIONS, *PRODUCT_CONVERSATIONS)
 
@@ -105,7 +106,9 @@ def load_demo() -> DemoSummary:
     on commit like any other reply. Raises DemoConflict when an agent username the demo
     needs is taken, DemoStoryError when the story breaks one of Sapa's rules.
     """
-    with transaction.atomic():
+    # History must not page agents, message customers or call webhooks: its events reach
+    # no handler, and what the present needs (SLA clocks) is started explicitly below.
+    with transaction.atomic(), event_dispatch.suppressed():
         if Team.objects.filter(name=MARKER_TEAM).exists():
             return DemoSummary(already_loaded=True, logins=agent_logins(), password=DEMO_PASSWORD)
         replay = _Replay(now=clock.now())
@@ -113,7 +116,10 @@ def load_demo() -> DemoSummary:
         with clock.frozen_at(replay.at(STAFF_JOINED)):
             articles = load_help_center(replay.setup_actor)
             load_chat(replay.setup_actor)
+            ensure_default_policy()
         load_help_center_activity()
+        # History was replayed without event handlers: open tickets get their SLA clocks here.
+        start_clocks_for_open_tickets()
         return replace(replay.summary(), articles=articles)
 
 

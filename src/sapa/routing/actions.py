@@ -15,9 +15,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from sapa.accounts.models import Agent, Team
+from sapa.accounts.models import Agent, Presence, Team
 from sapa.accounts.permissions import Permission, require
 from sapa.automations.routing_rules import RoutingDecision, apply_routing_rules
 from sapa.bot.models import BotConversation
@@ -94,6 +95,7 @@ def assign_if_possible(ticket_id: int, *, routed: Routed | None = None) -> Assig
         )
         if routed is not None:
             _record_routed(routing, routed)
+            ticket = _release_if_assignee_gone(ticket)
         if ticket.assignee_id is not None:
             if routing.state == RoutingState.QUEUED:
                 _set_state(routing, RoutingState.ASSIGNED)
@@ -179,6 +181,20 @@ def _assign(
     policy_row.save(update_fields=["last_assigned_agent"])
     record_event(ROUTING, "ticket.routed", ticket, after=explanation)
     return Assignment(ticket_id=ticket.pk, agent=chosen.agent, explanation=explanation)
+
+
+def _release_if_assignee_gone(ticket: Ticket) -> Ticket:
+    """A re-opened ticket whose agent is offline (or deactivated) goes back to routing,
+    in teams that re-assign; with an online or away agent it stays theirs."""
+    if ticket.assignee_id is None or ticket.team_id is None:
+        return ticket
+    gone = Agent.objects.filter(pk=ticket.assignee_id).filter(
+        Q(is_active=False) | Q(presence=Presence.OFFLINE)
+    )
+    reassigning = TeamRouting.objects.filter(team_id=ticket.team_id, reassign_when_offline=True)
+    if not gone.exists() or not reassigning.exclude(policy=AssignmentPolicy.MANUAL).exists():
+        return ticket
+    return change_ticket(ticket, TicketChanges(assignee=Change(None)), actor=ROUTING)
 
 
 def _record_routed(routing: TicketRouting, routed: Routed) -> None:

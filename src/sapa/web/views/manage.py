@@ -206,7 +206,11 @@ def teams(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Team %(name)s was created.") % {"name": team.name})
             return redirect("web:manage_teams")
     members = Agent.objects.filter(is_active=True).order_by("first_name", "username")
-    rows = Team.objects.order_by("name").prefetch_related(Prefetch("agents", queryset=members))
+    rows = (
+        Team.objects.order_by("name")
+        .select_related("routing")
+        .prefetch_related(Prefetch("agents", queryset=members))
+    )
     context = {"section": "teams", "teams": rows, "form": form}
     return render(request, "web/manage/teams.html", context, status=422 if form.errors else 200)
 
