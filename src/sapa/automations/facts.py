@@ -1,6 +1,7 @@
 """What conditions are checked against: one ticket with its triggering customer message and
 its customer, read in a handful of queries into a plain `TicketFacts`."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -92,10 +93,17 @@ def load_facts(
     *,
     message: Message | None = None,
     with_intent: bool = False,
+    fields: Collection[str] | None = None,
 ) -> TicketFacts:
     """The facts of `ticket` (fresh from the database) about `message` (the triggering
     customer message; the latest one when None). The intent is computed only when asked:
-    it runs the bot's classifier."""
+    it runs the bot's classifier. With `fields` (the condition fields the rules use), facts
+    that cost a query of their own and no rule reads are left empty: routing every new
+    ticket should not read orders and tags it never looks at."""
+
+    def wanted(*names: str) -> bool:
+        return fields is None or any(name in fields for name in names)
+
     ticket = Ticket.objects.select_related("customer").get(pk=ticket.pk)
     customer = ticket.customer
     message = message or triggering_message(ticket)
@@ -106,9 +114,13 @@ def load_facts(
     if message is not None and channel == Channel.EMAIL:
         raw_id = (message.meta or {}).get("email", {}).get("mailbox_id")
         mailbox_id = int(raw_id) if raw_id else None
-    elif message is not None and channel == Channel.CHAT:
+    elif message is not None and channel == Channel.CHAT and wanted("widget"):
         widget_id = _widget_id(message)
-    customer_tags = frozenset(customer.tags.values_list("name", flat=True))
+    customer_tags = (
+        frozenset(customer.tags.values_list("name", flat=True))
+        if wanted("customer_tags", "vip")
+        else frozenset()
+    )
     language = detect_language(tokenise(normalise(text))) if text.strip() else customer.language
     intent = ""
     if with_intent and text.strip():
@@ -120,8 +132,12 @@ def load_facts(
         .order_by("-placed_at", "-pk")
         .values_list("total_minor", flat=True)
         .first()
+        if wanted("order_value")
+        else None
     )
-    status_changed_at, status_marker = _status_period(ticket)
+    status_changed_at, status_marker = (
+        _status_period(ticket) if wanted("hours_since_status_change") else (ticket.created_at, 0)
+    )
     return TicketFacts(
         ticket_id=ticket.pk,
         now=clock.now(),
@@ -133,11 +149,15 @@ def load_facts(
         language=language,
         intent=intent,
         customer_tags=customer_tags,
-        is_vip=_vip_tag() in customer_tags,
+        is_vip=wanted("vip") and _vip_tag() in customer_tags,
         order_value=order_value,
         priority=ticket.priority,
         status=ticket.status,
-        ticket_tags=frozenset(ticket.tags.values_list("name", flat=True)),
+        ticket_tags=(
+            frozenset(ticket.tags.values_list("name", flat=True))
+            if wanted("ticket_tags")
+            else frozenset()
+        ),
         team_id=ticket.team_id,
         assignee_id=ticket.assignee_id,
         created_at=ticket.created_at,

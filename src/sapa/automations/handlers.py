@@ -90,7 +90,12 @@ def _run_triggers(ticket: Ticket, events: list[Event], triggers: list[_Trigger])
             if message is None or message.auto_reply:
                 continue
         with_intent = any(t.conditions.uses("intent") for t in candidates)
-        facts = load_facts(ticket, message=message, with_intent=with_intent)
+        facts = load_facts(
+            ticket,
+            message=message,
+            with_intent=with_intent,
+            fields={item.field for t in candidates for item in t.conditions.items},
+        )
         for trigger in candidates:
             if facts.status == TicketStatus.CLOSED:
                 break

@@ -44,6 +44,7 @@ def apply_routing_rules(ticket: Ticket, *, event_verb: str) -> RoutingDecision |
         ticket,
         message=triggering_message(ticket),
         with_intent=any(conditions.uses("intent") for _rule, conditions in parsed),
+        fields={item.field for _rule, conditions in parsed for item in conditions.items},
     )
     for rule, conditions in parsed:
         if not matches(conditions, facts):

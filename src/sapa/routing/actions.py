@@ -61,8 +61,12 @@ def route_ticket(ticket_id: int, *, event_id: int, event_verb: str) -> TicketRou
     routing = TicketRouting.objects.filter(ticket_id=ticket_id).first()
     if routing is not None and (routing.routed_event_id or 0) >= event_id:
         return routing
-    decision = apply_routing_rules(ticket, event_verb=event_verb)
-    assign_if_possible(ticket_id, routed=Routed(event_id=event_id, decision=decision))
+    # Rules and assignment in one transaction: one commit, and one batch of events (team,
+    # tags, assignee) for the handlers after it.
+    with transaction.atomic():
+        Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+        decision = apply_routing_rules(ticket, event_verb=event_verb)
+        assign_if_possible(ticket_id, routed=Routed(event_id=event_id, decision=decision))
     return TicketRouting.objects.filter(ticket_id=ticket_id).first()
 
 
