@@ -4,7 +4,7 @@ arrive through receive_inbound and the worker's handlers run inline (immediate q
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sapa.accounts.actions import AgentChanges, update_agent
 from sapa.accounts.models import Presence
@@ -33,6 +33,12 @@ def _chat(team, n: int, text: str = "halo min") -> Ticket:
     return Ticket.objects.select_related("assignee", "routing").get(pk=result.ticket_id)
 
 
+def _why(explanation: dict) -> str:
+    """The explanation as an English-speaking agent reads it."""
+    with translation.override("en"):
+        return describe(explanation)
+
+
 def _needs(monkeypatch, skills: dict[str, int]) -> None:
     """Routing rules (sapa.automations) ask for `skills` on every new ticket."""
     monkeypatch.setattr(
@@ -55,9 +61,7 @@ def test_a_new_ticket_goes_to_the_least_loaded_online_agent(make_team, make_agen
     # 1/2 vs 2/4 -> the same share, fewer tickets -> rina
     assert [t.assignee for t in tickets] == [rina, andi, andi, rina]
     assert tickets[3].routing.state == RoutingState.ASSIGNED
-    assert describe(tickets[3].routing.explanation) == (
-        "Assigned to Rina: least loaded, 2/2 WhatsApp"
-    )
+    assert _why(tickets[3].routing.explanation) == ("Assigned to Rina: least loaded, 2/2 WhatsApp")
 
 
 def test_round_robin_takes_turns_and_wraps(make_team, make_agent):
@@ -87,7 +91,7 @@ def test_skills_based_routing_picks_the_best_skill_match_with_room(
     # then
     assert first.assignee == rina
     assert second.assignee == fajar
-    assert describe(first.routing.explanation) == (
+    assert _why(first.routing.explanation) == (
         "Assigned to Rina: skill pembayaran (5), 1/1 WhatsApp"
     )
     event = Event.objects.get(verb="ticket.routed", subject_id=first.pk)
@@ -104,7 +108,7 @@ def test_a_ticket_waits_when_nobody_has_room_and_is_assigned_when_room_frees(mak
     waiting = _chat(team, 2)
     assert waiting.assignee is None
     assert waiting.routing.state == RoutingState.QUEUED
-    assert describe(waiting.routing.explanation) == "Waiting: nobody online in the team has room"
+    assert _why(waiting.routing.explanation) == "Waiting: nobody online in the team has room"
     # when
     set_status(first, status=TicketStatus.SOLVED, actor=Actor.for_agent(rina))
     # then
@@ -178,7 +182,7 @@ def test_a_manual_team_keeps_its_tickets_in_the_queue(make_team, make_agent):
     make_agent("rina", team)
     ticket = _chat(team, 1)
     assert ticket.assignee is None
-    assert describe(ticket.routing.explanation) == (
+    assert _why(ticket.routing.explanation) == (
         "Waiting in the team queue (the team assigns by hand)"
     )
 
@@ -194,7 +198,7 @@ def test_a_person_assigning_by_hand_makes_routing_step_aside(make_team, make_age
     # then
     routing = TicketRouting.objects.get(ticket=ticket)
     assert routing.state == RoutingState.ASSIGNED
-    assert describe(routing.explanation) == "Assigned by sari"
+    assert _why(routing.explanation) == "Assigned by sari"
 
 
 def test_a_ticket_waiting_too_long_overflows_to_the_other_team_once(make_team, make_agent):

@@ -69,7 +69,7 @@ def test_bad_input_names_the_field(admin_api, settings):
     assert unknown.json()["detail"] == [
         {
             "loc": ["body", "events"],
-            "msg": "Unknown events: ticket.exploded.",
+            "msg": "Event tidak dikenal: ticket.exploded.",
             "type": "unknown_events",
         }
     ]
@@ -84,7 +84,7 @@ def test_patch_changes_only_what_is_given_and_switches_off_and_on(admin_api):
     off = admin_api.patch_json(f"/api/v1/webhooks/{webhook.pk}", {"is_active": False}).json()
     assert (off["is_active"], off["disabled_reason"]) == (
         False,
-        f"Switched off by {admin_api.agent.display_name}.",
+        f"Dinonaktifkan oleh {admin_api.agent.display_name}.",
     )
     on = admin_api.patch_json(f"/api/v1/webhooks/{webhook.pk}", {"is_active": True}).json()
     assert (on["is_active"], on["disabled_reason"], on["disabled_at"]) == (True, "", None)
@@ -104,7 +104,7 @@ def test_delete_a_webhook(admin_api):
     assert not WebhookSubscription.objects.exists()
     missing = admin_api.get(f"/api/v1/webhooks/{webhook.pk}")
     assert missing.status_code == 404
-    assert missing.json() == {"detail": "No such webhook.", "code": "webhook_not_found"}
+    assert missing.json() == {"detail": "Webhook tidak ditemukan.", "code": "webhook_not_found"}
 
 
 def test_the_delivery_log_is_paged_with_a_cursor(admin_api, django_assert_num_queries):
