@@ -21,9 +21,21 @@ INTERESTED_IN: tuple[str, ...] = ("ticket.", "message.received", "message.replie
 PEOPLE = (ActorKind.AGENT, ActorKind.INTEGRATION)
 
 
+HANDLED = frozenset(
+    {
+        "ticket.created",
+        "message.replied",
+        "message.received",
+        "ticket.status_changed",
+        "ticket.reopened",
+        "ticket.priority_changed",
+    }
+)
+
+
 def on_events(events: list[Event]) -> None:
     for event in events:
-        if event.subject_type != "ticket":
+        if event.subject_type != "ticket" or event.verb not in HANDLED:
             continue
         ticket = Ticket.objects.select_related("customer").filter(pk=event.subject_id).first()
         if ticket is not None:
