@@ -23,6 +23,7 @@ from sapa.accounts.permissions import Permission, require
 from sapa.automations.routing_rules import RoutingDecision, apply_routing_rules
 from sapa.bot.models import BotConversation
 from sapa.conversations.actions import Change, TicketChanges, change_ticket
+from sapa.conversations.actions.locking import lock_ticket
 from sapa.conversations.models import Ticket
 from sapa.core import clock
 from sapa.core.actions import record_event
@@ -64,7 +65,7 @@ def route_ticket(ticket_id: int, *, event_id: int, event_verb: str) -> TicketRou
     # Rules and assignment in one transaction: one commit, and one batch of events (team,
     # tags, assignee) for the handlers after it.
     with transaction.atomic():
-        Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+        lock_ticket(ticket)
         decision = apply_routing_rules(ticket, event_verb=event_verb)
         assign_if_possible(ticket_id, routed=Routed(event_id=event_id, decision=decision))
     return TicketRouting.objects.filter(ticket_id=ticket_id).first()
@@ -91,9 +92,9 @@ def assign_if_possible(ticket_id: int, *, routed: Routed | None = None) -> Assig
     waiting on us, or still with the bot. `routed`: the routing rules' decision for a new or
     re-opened ticket, recorded in the same transaction."""
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
-        if ticket is None:
+        if not Ticket.objects.filter(pk=ticket_id).exists():
             return None
+        ticket = lock_ticket(ticket_id)
         routing, _created = TicketRouting.objects.select_for_update().get_or_create(
             ticket_id=ticket_id, defaults={"queued_at": clock.now()}
         )
@@ -270,7 +271,7 @@ def release_tickets_of(agent: Agent) -> int:
     released = 0
     for ticket in tickets[:500]:
         with transaction.atomic():
-            locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+            locked = lock_ticket(ticket)
             if locked.assignee_id != agent.pk:
                 continue
             change_ticket(locked, TicketChanges(assignee=Change(None)), actor=ROUTING)
@@ -312,7 +313,7 @@ def overflow_waiting() -> int:
 
 def _overflow(ticket_id: int, policy_row: TeamRouting) -> bool:
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
+        ticket = lock_ticket(ticket_id)
         if ticket.assignee_id is not None or ticket.team_id != policy_row.team_id:
             return False
         change_ticket(ticket, TicketChanges(team=Change(policy_row.overflow_team)), actor=ROUTING)
