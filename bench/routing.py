@@ -61,6 +61,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=16, help="HTTP clients (16)")
     parser.add_argument("--worker-processes", type=int, default=2, help="sapa worker (2)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait (300)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="messages per second, paced (default 0: all at once, as fast as the server takes)",
+    )
     return parser.parse_args()
 
 
@@ -128,8 +134,14 @@ def scenario(command: str, env: dict[str, str], *args: str) -> dict[str, Any]:
     return json.loads(completed.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def post_all(base_url: str, token: str, count: int, concurrency: int, seed: int) -> int:
+def post_all(
+    base_url: str, token: str, count: int, concurrency: int, seed: int, rate: float
+) -> int:
+    started = time.monotonic()
+
     def post(number: int) -> int:
+        if rate:
+            time.sleep(max(0.0, started + number / rate - time.monotonic()))
         text, _skill = TEXTS[(number * 7 + seed) % len(TEXTS)]
         body = {
             "channel": "whatsapp" if number % 3 else "email",
@@ -170,7 +182,9 @@ def main() -> None:
         with running_server(env, workers=1) as server, running_workers(env, args.worker_processes):
             log(f"posting {args.tickets} messages from {args.concurrency} clients")
             started = time.time()
-            errors = post_all(server.base_url, token, args.tickets, args.concurrency, seed=7)
+            errors = post_all(
+                server.base_url, token, args.tickets, args.concurrency, seed=7, rate=args.rate
+            )
             log(f"posted in {time.time() - started:.1f} s; waiting for assignment")
             deadline = time.monotonic() + args.timeout
             while True:
@@ -179,7 +193,13 @@ def main() -> None:
                     break
                 log(f"assigned {report['assigned']}/{report['tickets']}")
                 time.sleep(1)
-        line = {"bench": "routing", "db": database.vendor, **report, "post_errors": errors}
+        line = {
+            "bench": "routing",
+            "db": database.vendor,
+            "rate": args.rate or "burst",
+            **report,
+            "post_errors": errors,
+        }
         print(json.dumps(line), flush=True)
 
 

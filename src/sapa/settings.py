@@ -158,6 +158,10 @@ if REDIS_URL:
     }
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "queue.sqlite3")})
+    # SqliteHuey is polled; an idle worker backs off to at most 1 s between looks instead of
+    # Huey's 10 s, so a task enqueued after a quiet spell (routing a new ticket) starts
+    # within a second. Redis is read with a blocking pop and needs no polling.
+    HUEY["consumer"]["max_delay"] = 1.0  # type: ignore[index]
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -2,11 +2,13 @@
 the tickets of an agent who left, overflow to another team, and the team's settings.
 
 Race-freedom. Assignment runs in the worker, possibly in several workers at once. Each
-attempt is one transaction that locks, in this order: the ticket, its team's TeamRouting
-row (so one team's decisions - and its round-robin pointer - are taken one at a time), then
-the chosen agent's row, under which the agent's load is counted again (an agent in two
-teams can be chosen by both at once). A ticket is only assigned while unassigned under its
-lock, so it is never assigned twice, and an agent never passes their capacity.
+attempt is one transaction that locks, in this order: the ticket (after its customer, see
+conversations.actions.locking), for round-robin teams the team's TeamRouting row (whose
+turn it is is read and moved by one decision at a time), then the chosen agent's row,
+under which the agent's load is counted again: two decisions may pick the same agent at
+once, and the second then sees the first's ticket. A ticket is only assigned while
+unassigned under its lock, so it is never assigned twice, and an agent never passes their
+capacity. Least-loaded and skills decisions of one team run side by side.
 """
 
 import logging
@@ -113,8 +115,10 @@ def assign_if_possible(ticket_id: int, *, routed: Routed | None = None) -> Assig
         if ticket.team_id is None:
             _wait(routing, {"kind": "queued", "reason": "no_team"})
             return None
-        team_routing = TeamRouting.objects.select_for_update().filter(team_id=ticket.team_id)
-        policy_row = team_routing.first()
+        policy_row = TeamRouting.objects.filter(team_id=ticket.team_id).first()
+        if policy_row is not None and policy_row.policy == AssignmentPolicy.ROUND_ROBIN:
+            # Whose turn it is must be read and moved by one decision at a time.
+            policy_row = TeamRouting.objects.select_for_update().get(pk=policy_row.pk)
         if policy_row is None or policy_row.policy == AssignmentPolicy.MANUAL:
             _wait(routing, {"kind": "queued", "reason": "manual_team"})
             return None
@@ -137,14 +141,25 @@ def _choose_with_room(
         choice = choose(policy_row.policy, pool, last_agent_id=policy_row.last_assigned_agent_id)
         if choice is None:
             return None
-        # Count again under the agent's lock: another team may have just given them one.
-        Agent.objects.select_for_update().filter(pk=choice.agent.pk).first()
-        load = agent_load(choice.agent.pk, ticket.origin_channel)
         capacity = capacity_for(choice.agent, ticket.origin_channel)
-        if capacity is None or load < capacity:
-            return Candidate(agent=choice.agent, load=load, capacity=capacity, skills=choice.skills)
-        pool = [c for c in pool if c.agent.pk != choice.agent.pk]
+        try:
+            # Count again under the agent's lock: another decision may have just given them
+            # one. In a savepoint, so that the lock of an agent found full is let go at once
+            # (holding it while locking the next could deadlock with another decision).
+            with transaction.atomic():
+                Agent.objects.select_for_update().filter(pk=choice.agent.pk).first()
+                load = agent_load(choice.agent.pk, ticket.origin_channel)
+                if capacity is not None and load >= capacity:
+                    raise _AgentFull()
+        except _AgentFull:
+            pool = [c for c in pool if c.agent.pk != choice.agent.pk]
+            continue
+        return Candidate(agent=choice.agent, load=load, capacity=capacity, skills=choice.skills)
     return None
+
+
+class _AgentFull(Exception):
+    """The chosen agent reached their capacity meanwhile."""
 
 
 def choose(policy: str, pool: list[Candidate], *, last_agent_id: int | None) -> Candidate | None:
@@ -182,8 +197,9 @@ def _assign(
         explanation,
     )
     routing.save(update_fields=["state", "assigned_at", "explanation", "queued_at"])
-    policy_row.last_assigned_agent = chosen.agent
-    policy_row.save(update_fields=["last_assigned_agent"])
+    if policy_row.policy == AssignmentPolicy.ROUND_ROBIN:
+        policy_row.last_assigned_agent = chosen.agent
+        policy_row.save(update_fields=["last_assigned_agent"])
     record_event(ROUTING, "ticket.routed", ticket, after=explanation)
     return Assignment(ticket_id=ticket.pk, agent=chosen.agent, explanation=explanation)
 
