@@ -28,14 +28,14 @@ test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check src tests bench
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
 	SAPA_VAR_DIR=$$(mktemp -d) $(BIN)/sapa makemigrations --check --dry-run
 
 format: $(STAMP)
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests bench scripts
 
 # Each prints one JSON line; on SQLite, then on the PostgreSQL server of DATABASE_URL
 # (default 127.0.0.1:5432) in a scratch database. BENCH_DBS="sqlite" skips PostgreSQL.
@@ -44,8 +44,11 @@ BENCH_DBS ?= sqlite postgres
 KB_EVAL ?= ../shared/data/kb-eval
 # The bot's evaluation set (utterances.jsonl, answered from KB_EVAL's articles), when present.
 BOT_EVAL ?= ../shared/data/bot-eval
+# Labelled comments (JSON lines: text, label) for the sentiment evaluation, when present.
+SENTIMENT_EVAL ?= ../shared/data/sentiment-dev/smsa-valid.jsonl
 bench: $(STAMP)
 	$(BIN)/python bench/textid_speed.py
+	if [ -f $(SENTIMENT_EVAL) ]; then $(BIN)/python bench/sentiment_eval.py --texts $(SENTIMENT_EVAL); fi
 	set -e; for db in $(BENCH_DBS); do \
 		$(BIN)/python bench/ingest.py --db $$db; \
 		$(BIN)/python bench/tickets_list.py --db $$db; \

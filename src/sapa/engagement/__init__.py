@@ -1,0 +1,1 @@
+"""Surveys, campaigns, consent — and the sentiment of what customers write."""
