@@ -17,6 +17,7 @@ from sapa.channels.chat.models import ChatWidget
 from sapa.core import exceptions
 from sapa.core.actors import Actor
 from sapa.web.chat_forms import WidgetForm
+from sapa.web.form_errors import apply_error
 from sapa.web.views.access import agent_with, found
 
 
@@ -45,9 +46,7 @@ def _widget_page(
         try:
             saved = save_widget(form.settings(), actor=Actor.for_agent(agent), widget=widget)
         except exceptions.InvalidInput as error:
-            field = str(error.loc[-1]) if error.loc else ""
-            field = "max_upload_megabytes" if field == "max_upload_bytes" else field
-            form.add_error(field if field in form.fields else None, str(error.message))
+            apply_error(form, error, renames={"max_upload_bytes": "max_upload_megabytes"})
         else:
             messages.success(request, _("Chat widget %(name)s was saved.") % {"name": saved.name})
             return redirect("web:manage_chat_widget", widget_id=saved.pk)

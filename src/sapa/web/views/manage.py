@@ -6,7 +6,6 @@ Every page needs MANAGE_TEAM (anyone else gets 403); what a supervisor may not c
 
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,6 +32,7 @@ from sapa.core.actors import Actor
 from sapa.core.cursors import decode_cursor, encode_cursor
 from sapa.core.models import Tag
 from sapa.customers.models import Customer
+from sapa.web.form_errors import apply_error
 from sapa.web.manage_forms import (
     AgentForm,
     InviteForm,
@@ -76,19 +76,6 @@ def _keyset_page(
     return rows, encode_cursor(*(getattr(rows[-1], name) for name in order))
 
 
-def _apply_error(form: forms.Form, error: exceptions.SapaError) -> None:
-    """Put a domain error on the form field it names, or on the form."""
-    if isinstance(error, exceptions.PermissionDenied):
-        raise PermissionDenied() from error
-    loc = getattr(error, "loc", [])
-    field = "_".join(str(part) for part in loc) if loc else ""
-    for name in (field, str(loc[0]) if loc else ""):
-        if name in form.fields:
-            form.add_error(name, str(error.message))
-            return
-    form.add_error(None, str(error.message))
-
-
 def _keep_link(request: HttpRequest, agent: Agent, link: accounts.PasswordLink) -> None:
     url = reverse("web:set_password", args=[link.uidb64, link.token])
     request.session[LINK_SESSION_KEY] = {
@@ -118,7 +105,7 @@ def agents(request: HttpRequest) -> HttpResponse:
         try:
             invited, link = accounts.invite_agent(form.invitation(), actor=Actor.for_agent(manager))
         except exceptions.SapaError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             _keep_link(request, invited, link)
             messages.success(request, _("%(name)s was invited.") % {"name": invited.display_name})
@@ -158,7 +145,7 @@ def agent_edit(request: HttpRequest, agent_id: int) -> HttpResponse:
         try:
             accounts.update_agent(agent, form.changes(), actor=Actor.for_agent(manager))
         except exceptions.SapaError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("%(name)s was saved.") % {"name": agent.display_name})
             return redirect("web:manage_agent", agent_id=agent.pk)
@@ -201,7 +188,7 @@ def teams(request: HttpRequest) -> HttpResponse:
         try:
             team = accounts.add_team(form.cleaned_data["name"], actor=Actor.for_agent(manager))
         except exceptions.SapaError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("Team %(name)s was created.") % {"name": team.name})
             return redirect("web:manage_teams")
@@ -287,7 +274,7 @@ def macro_new(request: HttpRequest) -> HttpResponse:
         try:
             macro = conversations.create_macro(form.draft(), actor=Actor.for_agent(manager))
         except exceptions.SapaError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("Macro %(name)s was created.") % {"name": macro.name})
             return redirect("web:manage_macros")
@@ -303,7 +290,7 @@ def macro_edit(request: HttpRequest, macro_id: int) -> HttpResponse:
         try:
             macro = conversations.update_macro(macro, form.draft(), actor=Actor.for_agent(manager))
         except exceptions.SapaError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("Macro %(name)s was saved.") % {"name": macro.name})
             return redirect("web:manage_macros")

@@ -25,6 +25,7 @@ from sapa.promises import actions
 from sapa.promises.exceptions import PromiseNotFound
 from sapa.promises.models import Promise
 from sapa.promises.queries import Scope, access_promise, list_open_promises, promise_report
+from sapa.web.form_errors import apply_error
 from sapa.web.promise_forms import PromiseForm
 from sapa.web.requests import request_agent
 from sapa.web.views.tickets import _page_context, _ticket_or_404
@@ -52,8 +53,7 @@ def make(request: HttpRequest, ticket_id: int) -> HttpResponse:
                 actor=Actor.for_agent(agent),
             )
         except InvalidInput as error:
-            field = str(error.loc[-1]).removesuffix("_id")
-            form.add_error(field if field in form.fields else None, str(error.message))
+            apply_error(form, error)
         except SapaError as error:
             form.add_error(None, str(error.message))
     if not form.errors:

@@ -16,6 +16,7 @@ from sapa.core.actors import Actor
 from sapa.routing.actions import TeamRoutingChanges, configure_team_routing
 from sapa.routing.models import AssignmentPolicy, TeamRouting
 from sapa.routing.queries import team_loads
+from sapa.web.form_errors import apply_error
 from sapa.web.requests import request_agent
 from sapa.web.routing_forms import PresenceForm, TeamRoutingForm
 from sapa.web.views.access import agent_with, found
@@ -59,7 +60,7 @@ def team_routing(request: HttpRequest, team_id: int) -> HttpResponse:
         try:
             configure_team_routing(team, changes, actor=Actor.for_agent(manager))
         except exceptions.InvalidInput as error:
-            form.add_error(str(error.loc[-1]) if error.loc else None, str(error.message))
+            apply_error(form, error)
         else:
             messages.success(request, _("Routing of %(team)s saved.") % {"team": team.name})
             return redirect("web:manage_team_routing", team_id=team.pk)

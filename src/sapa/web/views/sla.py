@@ -20,6 +20,7 @@ from sapa.core.exceptions import InvalidInput, SapaError
 from sapa.sla import actions
 from sapa.sla.models import BusinessCalendar, Holiday, SlaPolicy
 from sapa.sla.queries import breach_report, holidays_in, list_calendars, list_policies
+from sapa.web.form_errors import apply_error
 from sapa.web.sla_forms import CalendarForm, HolidayForm, PolicyForm
 from sapa.web.views.access import agent_with, found
 
@@ -42,8 +43,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def _form_error(form: CalendarForm | PolicyForm, error: InvalidInput) -> None:
-    field = str(error.loc[0]) if error.loc else ""
-    form.add_error(field if field in form.fields else None, str(error.message))
+    apply_error(form, error)
 
 
 def _calendar_page(

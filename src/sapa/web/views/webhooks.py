@@ -21,6 +21,7 @@ from sapa.accounts.models import Agent
 from sapa.accounts.permissions import Permission
 from sapa.core import exceptions
 from sapa.core.actors import Actor
+from sapa.web.form_errors import apply_error
 from sapa.web.views.access import agent_with
 from sapa.webhooks import actions, queries
 from sapa.webhooks.models import WebhookDelivery, WebhookSubscription
@@ -93,8 +94,7 @@ def _page(
             else:
                 saved = actions.update_subscription(webhook, form.draft(), actor=actor)
         except exceptions.InvalidInput as error:
-            field = str(error.loc[-1]) if error.loc else ""
-            form.add_error(field if field in form.fields else None, str(error.message))
+            apply_error(form, error)
         else:
             messages.success(request, _("Webhook %(name)s was saved.") % {"name": saved.name})
             return redirect("web:manage_webhook", webhook_id=saved.pk)
