@@ -52,3 +52,29 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if not raw:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default).lower()
+    if value not in choices:
+        raise ConfigurationError(f"{name} must be one of {list(choices)}, not {value!r}")
+    return value
+
+
+def env_time_range(name: str, default: str) -> str:
+    """A time range such as 21:00-08:00 (it may span midnight), or "" for none ("off" and
+    "none" say so too)."""
+    raw = env_str(name, default)
+    if raw.lower() in ("", "off", "none"):
+        return ""
+    parts = raw.split("-")
+    if len(parts) != 2 or not all(_is_clock_time(part) for part in parts):
+        raise ConfigurationError(f"{name} must look like 21:00-08:00, not {raw!r}")
+    return "-".join(part.strip() for part in parts)
+
+
+def _is_clock_time(text: str) -> bool:
+    hours, _, minutes = text.strip().partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        return False
+    return 0 <= int(hours) <= 23 and 0 <= int(minutes) <= 59

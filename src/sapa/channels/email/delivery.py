@@ -133,6 +133,12 @@ def build_email(
         # RFC 3834: say it is automatic, and ask Exchange not to answer it automatically.
         headers["Auto-Submitted"] = "auto-replied"
         headers["X-Auto-Response-Suppress"] = "All"
+    unsubscribe = stored.meta.get("list_unsubscribe") if isinstance(stored.meta, dict) else None
+    if isinstance(unsubscribe, str) and unsubscribe.startswith(("https://", "http://")):
+        # RFC 2369 and RFC 8058: the mail client's own unsubscribe button, one click.
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        headers["Auto-Submitted"] = "auto-generated"
     sender_name = mailbox.name if mailbox else ""
     if stored.author_agent is not None and stored.author_kind == AuthorKind.AGENT:
         agent_name = stored.author_agent.display_name
