@@ -39,6 +39,13 @@ class ShipmentIn(Schema):
 class OrderIn(Schema):
     customer: OrderCustomerIn
     status: OrderStatus
+    status_at: AwareDatetime | None = Field(
+        None,
+        description=(
+            "When the status became true at the shop. An update older than the stored one "
+            "is stale: answered 200 with `stale: true`, the order left as it is."
+        ),
+    )
     total_minor: int = Field(ge=0, description="In minor units (IDR has none: 150000 = Rp150.000)")
     currency: str = Field("IDR", pattern=r"^[A-Z]{3}$")
     placed_at: AwareDatetime
@@ -55,9 +62,11 @@ class TrackingEventOut(Schema):
 
 class ShipmentOut(Schema):
     carrier: str
+    carrier_code: str
     tracking_number: str
     status: str
     last_event_at: datetime | None
+    delayed_since: datetime | None
     events: list[TrackingEventOut]
 
     @staticmethod
@@ -70,6 +79,7 @@ class OrderOut(Schema):
     number: str
     customer_id: int
     status: str
+    status_changed_at: datetime | None
     total_minor: int
     currency: str
     placed_at: datetime
@@ -79,3 +89,41 @@ class OrderOut(Schema):
     @staticmethod
     def resolve_shipments(order: Order) -> list[Any]:
         return list(order.shipments.all())
+
+
+class OrderUpsertOut(OrderOut):
+    outcome: str = Field(description="created, updated, unchanged or stale")
+    stale: bool = Field(
+        description="The status sent was not applied: Sapa knows a newer one (see docs/orders.md)."
+    )
+
+
+class TrackingEventsIn(Schema):
+    carrier: str | None = Field(None, max_length=32)
+    events: list[TrackingEventIn] = Field(min_length=1, max_length=500)
+
+
+class ShipmentWithOrderOut(ShipmentOut):
+    order_number: str
+    order_status: str
+
+    @staticmethod
+    def resolve_order_number(shipment: Shipment) -> str:
+        return shipment.order.number
+
+    @staticmethod
+    def resolve_order_status(shipment: Shipment) -> str:
+        return shipment.order.status
+
+
+class OrderConflictOut(Schema):
+    """A 409: `code` says which. An illegal status change also names the field (`loc`) and
+    both statuses (`from`, `to`)."""
+
+    model_config = {"populate_by_name": True}
+
+    detail: str
+    code: str
+    loc: list[str] | None = None
+    from_status: str | None = Field(None, alias="from")
+    to_status: str | None = Field(None, alias="to")

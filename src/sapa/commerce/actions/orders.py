@@ -1,7 +1,8 @@
-"""Orders and shipments coming from the shop."""
+"""Orders coming from the shop: created or updated by the shop's order number."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -9,29 +10,31 @@ from django.db import IntegrityError, transaction
 
 from sapa.accounts.permissions import Permission, require
 from sapa.channels.messages import Address
-from sapa.commerce.exceptions import ShipmentBelongsToAnotherOrder
-from sapa.commerce.models import Order, OrderStatus, Shipment, ShipmentEvent, ShipmentStatus
+from sapa.commerce.actions.status import move_order_status
+from sapa.commerce.actions.tracking import (
+    ShipmentData,
+    TrackingEvent,
+    advance_order_by_tracking,
+    merge_reported_shipment,
+)
+from sapa.commerce.models import Order, OrderStatus, StatusSource
+from sapa.commerce.states import Verdict, judge_status_update
+from sapa.core import clock
 from sapa.core.actions import PendingEvent, pending_event, record_events
 from sapa.core.actors import Actor
 from sapa.customers.actions import resolve_customer, set_lifecycle_stage
 from sapa.customers.models import Customer, LifecycleStage
 from sapa.customers.stages import STAGE_ORDER, stage_for_order_count
 
-
-@dataclass(frozen=True)
-class TrackingEvent:
-    at: datetime
-    status: ShipmentStatus
-    description: str = ""
-    location: str = ""
-
-
-@dataclass(frozen=True)
-class ShipmentData:
-    carrier: str
-    tracking_number: str
-    status: ShipmentStatus
-    events: tuple[TrackingEvent, ...] = ()
+__all__ = [
+    "OrderData",
+    "OrderOutcome",
+    "OrderResult",
+    "ShipmentData",
+    "TrackingEvent",
+    "record_order",
+    "upsert_order",
+]
 
 
 @dataclass(frozen=True)
@@ -43,66 +46,169 @@ class OrderData:
     total_minor: int
     currency: str
     placed_at: datetime
-    items: list[dict[str, Any]] = field(default_factory=list)
+    # None: keep the stored items (a CSV without an items column); a list replaces them.
+    items: list[dict[str, Any]] | None = field(default_factory=list)
     shipments: tuple[ShipmentData, ...] = ()
+    # When the shop's status became true; an update older than the stored one is stale.
+    status_at: datetime | None = None
+
+
+class OrderOutcome(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    STALE = "stale"
+
+
+@dataclass(frozen=True)
+class OrderResult:
+    order: Order
+    outcome: OrderOutcome
+    # The status sent was not applied: older than the stored one, or behind tracking.
+    stale: bool
+
+    @property
+    def created(self) -> bool:
+        return self.outcome == OrderOutcome.CREATED
 
 
 def upsert_order(data: OrderData, *, actor: Actor) -> tuple[Order, bool]:
+    """Create or update the order `data.number`: (order, created). See `record_order`."""
+    result = record_order(data, actor=actor)
+    return result.order, result.created
+
+
+def record_order(data: OrderData, *, actor: Actor) -> OrderResult:
     """Create or update the order `data.number` of this shop, its customer and shipments.
 
-    Tracking events already stored are not stored twice. The customer moves to purchase /
-    repurchase by order count (never backwards). Returns (order, created). Raises
-    PermissionDenied, ShipmentBelongsToAnotherOrder.
+    The status goes through the state machine (sapa.commerce.states): one
+    "order.status_changed" Event per change, none when it is the same. An update whose
+    `status_at` is older than the stored one is stale: the order is left as it is (its
+    shipments' tracking events are still merged, each carries its own time). A status that
+    lags behind what tracking already told us is kept as Sapa knows it. Other field changes
+    write "order.updated". Tracking events already stored are not stored twice; when every
+    shipment is delivered the order becomes delivered. The customer moves to purchase /
+    repurchase by order count (never backwards). One transaction.
+
+    Raises PermissionDenied, InvalidOrderTransition, ShipmentBelongsToAnotherOrder
+    (nothing written).
     """
     require(actor, Permission.WRITE_ORDERS)
     for attempt in range(2):
         try:
             with transaction.atomic():
-                return _upsert(data, actor)
+                return _record(data, actor)
         except IntegrityError:
-            # A concurrent upsert created the same order or customer; the retry finds it.
+            # A concurrent upsert created the same order, customer or shipment; the retry
+            # finds it.
             if attempt == 1:
                 raise
     raise AssertionError("unreachable")
 
 
-def _upsert(data: OrderData, actor: Actor) -> tuple[Order, bool]:
+def _record(data: OrderData, actor: Actor) -> OrderResult:
     events: list[PendingEvent] = []
+    now = clock.now()
+    known = _find(data.number, lock=False)
+    if known is not None and _verdict(known, data) == Verdict.STALE:
+        # Skip the customer too: an old update must not add addresses or names.
+        order = _find(data.number, lock=True)
+        assert order is not None
+        if _verdict(order, data) == Verdict.STALE:
+            for shipment in data.shipments:
+                merge_reported_shipment(order, shipment, events=events)
+            advance_order_by_tracking(order, events=events)
+            record_events(actor, events)
+            return OrderResult(order=order, outcome=OrderOutcome.STALE, stale=True)
     customer, _created = resolve_customer(
         data.customer_addresses, name=data.customer_name, events=events
     )
-    values = {
+    order = _find(data.number, lock=True)
+    stale = False
+    created = order is None
+    if order is None:
+        order = Order.objects.create(
+            shop=settings.SAPA_SHOP,
+            number=data.number,
+            customer=customer,
+            status=data.status,
+            status_changed_at=data.status_at or now,
+            status_source=StatusSource.SHOP,
+            total_minor=data.total_minor,
+            currency=data.currency,
+            placed_at=data.placed_at,
+            items=data.items or [],
+        )
+        events.append(pending_event("order.created", order, after=_summary(order)))
+        changed = True
+    else:
+        verdict = _verdict(order, data)
+        if verdict == Verdict.STALE:  # became stale since the first look
+            stale, changed = True, False
+        else:
+            changed = _update_fields(order, data, customer, events)
+            if verdict == Verdict.APPLY:
+                move_order_status(
+                    order,
+                    data.status,
+                    at=data.status_at or now,
+                    source=StatusSource.SHOP,
+                    events=events,
+                )
+                changed = True
+            stale = verdict == Verdict.BEHIND_TRACKING
+    for shipment in data.shipments:
+        changed = merge_reported_shipment(order, shipment, events=events) or changed
+    changed = advance_order_by_tracking(order, events=events) or changed
+    record_events(actor, events)
+    _advance_stage(customer, actor=actor)
+    if created:
+        outcome = OrderOutcome.CREATED
+    elif stale and not changed:
+        outcome = OrderOutcome.STALE
+    else:
+        outcome = OrderOutcome.UPDATED if changed else OrderOutcome.UNCHANGED
+    return OrderResult(order=order, outcome=outcome, stale=stale)
+
+
+def _find(number: str, *, lock: bool) -> Order | None:
+    orders = Order.objects.filter(shop=settings.SAPA_SHOP, number=number)
+    if lock:
+        orders = orders.select_for_update()
+    return orders.first()
+
+
+def _verdict(order: Order, data: OrderData) -> Verdict:
+    return judge_status_update(
+        current=order.status,
+        current_at=order.status_changed_at,
+        source=order.status_source,
+        target=data.status,
+        target_at=data.status_at,
+    )
+
+
+def _update_fields(
+    order: Order, data: OrderData, customer: Customer, events: list[PendingEvent]
+) -> bool:
+    """Save the fields other than the status that differ; "order.updated" when any did."""
+    values: dict[str, Any] = {
         "customer": customer,
-        "status": data.status,
         "total_minor": data.total_minor,
         "currency": data.currency,
         "placed_at": data.placed_at,
-        "items": data.items,
     }
-    order = (
-        Order.objects.select_for_update()
-        .filter(shop=settings.SAPA_SHOP, number=data.number)
-        .first()
-    )
-    created = order is None
-    if order is None:
-        order = Order.objects.create(shop=settings.SAPA_SHOP, number=data.number, **values)
-        events.append(pending_event("order.created", order, after=_summary(order)))
-    else:
-        changed = [name for name, value in values.items() if getattr(order, name) != value]
-        if changed:
-            before = _summary(order)
-            for name in changed:
-                setattr(order, name, values[name])
-            order.save(update_fields=[*changed, "updated_at"])
-            events.append(
-                pending_event("order.updated", order, before=before, after=_summary(order))
-            )
-    for shipment in data.shipments:
-        _upsert_shipment(order, shipment, events)
-    record_events(actor, events)
-    _advance_stage(customer, actor=actor)
-    return order, created
+    if data.items is not None:
+        values["items"] = data.items
+    changed = [name for name, value in values.items() if getattr(order, name) != value]
+    if not changed:
+        return False
+    before = _summary(order)
+    for name in changed:
+        setattr(order, name, values[name])
+    order.save(update_fields=[*changed, "updated_at"])
+    events.append(pending_event("order.updated", order, before=before, after=_summary(order)))
+    return True
 
 
 def _summary(order: Order) -> dict[str, Any]:
@@ -113,46 +219,6 @@ def _summary(order: Order) -> dict[str, Any]:
         "currency": order.currency,
         "placed_at": order.placed_at.isoformat(),
     }
-
-
-def _upsert_shipment(order: Order, data: ShipmentData, events: list[PendingEvent]) -> None:
-    shipment, created = Shipment.objects.get_or_create(
-        carrier=data.carrier,
-        tracking_number=data.tracking_number,
-        defaults={"order": order, "status": data.status},
-    )
-    if shipment.order_id != order.pk:
-        raise ShipmentBelongsToAnotherOrder()
-    known = set(shipment.events.values_list("at", "status", "description"))
-    new_events = [
-        ShipmentEvent(
-            shipment=shipment,
-            at=event.at,
-            status=event.status,
-            description=event.description[:500],
-            location=event.location[:200],
-        )
-        for event in data.events
-        if (event.at, event.status, event.description[:500]) not in known
-    ]
-    ShipmentEvent.objects.bulk_create(new_events)
-    latest = max((event.at for event in data.events), default=None)
-    changed_status = shipment.status != data.status
-    if changed_status or created or (latest and latest != shipment.last_event_at):
-        before = {"status": shipment.status}
-        shipment.status = data.status
-        if latest and (shipment.last_event_at is None or latest > shipment.last_event_at):
-            shipment.last_event_at = latest
-        shipment.save(update_fields=["status", "last_event_at", "updated_at"])
-        if created or changed_status:
-            events.append(
-                pending_event(
-                    "shipment.created" if created else "shipment.status_changed",
-                    shipment,
-                    before={} if created else before,
-                    after={"status": data.status, "order_id": order.pk},
-                )
-            )
 
 
 def _advance_stage(customer: Customer, *, actor: Actor) -> None:
