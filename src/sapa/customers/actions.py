@@ -147,12 +147,28 @@ def update_customer(
     return customer
 
 
-def set_lifecycle_stage(customer: Customer, *, stage: LifecycleStage, actor: Actor) -> Customer:
-    """Put the customer in `stage` (by hand, or by a rule that derived it)."""
+def set_lifecycle_stage(
+    customer: Customer,
+    *,
+    stage: LifecycleStage,
+    actor: Actor,
+    source: str = "",
+    reason: str = "",
+) -> Customer:
+    """Put the customer in `stage` (by hand, or by a rule that derived it), and append the
+    change to their journey history (sapa.journey.history) with `source` ("rule:<name>",
+    "import"; by default "agent:<id>" for an agent, else "<actor kind>:<label>") and
+    `reason`. Nothing is written when they are at `stage` already. Any stage may follow any
+    other here: that rules only move forward is sapa.journey.actions.advance_stage's job.
+    """
+    # The journey app builds on customers; imported here, so customers never needs it loaded.
+    from sapa.journey.history import record_transition, transition_source
+
     if customer.lifecycle_stage == stage:
         return customer
     with transaction.atomic():
         before = customer.lifecycle_stage
+        source = source or transition_source(actor)
         customer.lifecycle_stage = stage
         customer.save(update_fields=["lifecycle_stage", "updated_at"])
         record_event(
@@ -160,8 +176,9 @@ def set_lifecycle_stage(customer: Customer, *, stage: LifecycleStage, actor: Act
             "customer.stage_changed",
             customer,
             before={"stage": before},
-            after={"stage": stage},
+            after={"stage": stage, "source": source, "reason": reason},
         )
+        record_transition(customer, from_stage=before, to_stage=stage, source=source, reason=reason)
     return customer
 
 

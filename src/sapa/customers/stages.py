@@ -17,3 +17,8 @@ def stage_for_order_count(order_count: int) -> str | None:
     if order_count == 1:
         return LifecycleStage.PURCHASE
     return None
+
+
+def is_later(stage: str, *, than: str) -> bool:
+    """`stage` lies further along the journey than `than`."""
+    return STAGE_ORDER.index(stage) > STAGE_ORDER.index(than)
