@@ -1,6 +1,6 @@
 """Recording what happened when the worker handed an outbound message to its channel."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -8,7 +8,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from sapa.channels.messages import DeliveryResult
-from sapa.conversations.models import DeliveryStatus, Message, OutboxItem, OutboxStatus
+from sapa.conversations.models import (
+    DeliveryStatus,
+    Direction,
+    Message,
+    OutboxItem,
+    OutboxStatus,
+)
 from sapa.conversations.realtime import announce_ticket_change
 from sapa.core.actions import pending_event, record_events
 from sapa.core.actors import Actor
@@ -117,3 +123,87 @@ def record_bounce(message: Message, *, reason: str) -> None:
             assignee_id=ticket.assignee_id,
             kind="message",
         )
+
+
+# Provider statuses in the only order they may move (see record_provider_status).
+PROVIDER_STATUS_ORDER = ("sent", "failed", "delivered", "read")
+_PROVIDER_DELIVERY_STATUS = {
+    "sent": DeliveryStatus.SENT,
+    "failed": DeliveryStatus.FAILED,
+    "delivered": DeliveryStatus.DELIVERED,
+    "read": DeliveryStatus.DELIVERED,
+}
+
+
+def record_provider_status(
+    channel: str, external_id: str, *, status: str, at: datetime, error: str = ""
+) -> Message | None:
+    """The provider reports what became of an outbound message it took (WhatsApp: sent,
+    delivered, read or failed, with `error` in words for a failure).
+
+    Statuses only move forward, in the order sent < failed < delivered < read, whatever
+    order they arrive in: the final state is the furthest one reported, so late, repeated
+    or reordered reports change nothing. A failure overrides "sent" but never "delivered"
+    or "read" (the customer's phone had the message). "read" is kept as delivered in
+    `delivery_status`, with meta["provider_status"] saying read and when each step was
+    reported. Returns the message, or None when no outbound message on `channel` has this
+    id (not sent by Sapa, or its send is not recorded yet). Raises ValueError for a status
+    outside PROVIDER_STATUS_ORDER.
+    """
+    if status not in PROVIDER_STATUS_ORDER:
+        raise ValueError(f"unknown provider status {status!r}")
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update()
+            .select_related("ticket")
+            .filter(channel=channel, external_id=external_id, direction=Direction.OUTBOUND)
+            .first()
+        )
+        if message is None:
+            return None
+        meta = dict(message.meta) if isinstance(message.meta, dict) else {}
+        provider = dict(meta.get("provider_status") or {})
+        provider.setdefault(f"{status}_at", at.isoformat())
+        current = provider.get("status")
+        rank = PROVIDER_STATUS_ORDER.index
+        if current in PROVIDER_STATUS_ORDER and rank(status) <= rank(current):
+            if provider != meta.get("provider_status"):
+                meta["provider_status"] = provider
+                message.meta = meta
+                message.save(update_fields=["meta"])
+            return message
+        before = message.delivery_status
+        provider["status"] = status
+        meta["provider_status"] = provider
+        message.meta = meta
+        message.delivery_status = _PROVIDER_DELIVERY_STATUS[status]
+        if status == "failed":
+            message.delivery_error = (error or message.delivery_error)[:2000]
+        elif status in ("delivered", "read"):
+            message.delivery_error = ""
+        message.save(update_fields=["meta", "delivery_status", "delivery_error"])
+        if status != "sent":
+            verb = "message.delivery_failed" if status == "failed" else f"message.{status}"
+            record_events(
+                Actor.system("delivery"),
+                [
+                    pending_event(
+                        verb,
+                        message,
+                        before={"delivery_status": before},
+                        after={
+                            "delivery_status": message.delivery_status,
+                            "provider_status": status,
+                            "error": message.delivery_error if status == "failed" else "",
+                        },
+                    )
+                ],
+            )
+        ticket = message.ticket
+        announce_ticket_change(
+            ticket_id=ticket.pk,
+            team_id=ticket.team_id,
+            assignee_id=ticket.assignee_id,
+            kind="message",
+        )
+    return message

@@ -58,13 +58,16 @@ def reply(
     status_after: TicketStatus | None = None,
     attachments: Sequence[InboundAttachment] = (),
     meta: dict[str, object] | None = None,
+    approved_template: bool = False,
 ) -> Message:
     """Send `text` to the ticket's customer and optionally set the ticket's status.
 
     Goes out on `channel`, by default the channel of the customer's latest message that can
     carry a reply. Writes the message and its outbox item in one transaction; the delivery
-    task is enqueued on commit. Raises PermissionDenied, TicketClosed, ChannelCannotSend,
-    NoAddressForChannel, OutsideReplyWindow, InvalidInput.
+    task is enqueued on commit. `approved_template`: the message is a template the provider
+    approved in advance (a WhatsApp template, named in `meta`), which the channel carries
+    outside its reply window, so the window is not checked. Raises PermissionDenied,
+    TicketClosed, ChannelCannotSend, NoAddressForChannel, OutsideReplyWindow, InvalidInput.
     """
     require(actor, Permission.REPLY)
     text = _checked_text(text, html)
@@ -83,7 +86,8 @@ def reply(
             raise InvalidInput(
                 _("This channel cannot carry attachments."), loc=["body", "attachments"]
             )
-        _check_reply_window(ticket, channel)
+        if not approved_template:
+            _check_reply_window(ticket, channel)
         to_address = _reply_address(ticket, channel)
         on_store = capabilities(channel).delivered_on_store
         now = clock.now()
