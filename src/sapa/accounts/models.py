@@ -10,6 +10,8 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Admin")
     SUPERVISOR = "supervisor", _("Supervisor")
     AGENT = "agent", _("Agent")
+    # Logs shop visits on the walk-in screen and sees nothing else of the console.
+    CLERK = "clerk", _("Store clerk")
 
 
 class Presence(models.TextChoices):

@@ -30,14 +30,20 @@ class Permission(StrEnum):
     EDIT_ARTICLES = "kb.edit"
     # Reports: help-center deflection, searches without an answer.
     VIEW_REPORTS = "reports.view"
+    # Reviews: approving, rejecting, unpublishing and replying to customers' reviews.
+    MODERATE_REVIEWS = "reviews.moderate"
+    # Walk-in: recording a customer's visit to a store or kiosk (the walk-in screen).
+    LOG_VISITS = "visits.log"
 
 
-_AGENT = {Permission.REPLY, Permission.UPDATE_TICKET}
+_CLERK = {Permission.LOG_VISITS}
+_AGENT = {Permission.REPLY, Permission.UPDATE_TICKET, Permission.LOG_VISITS}
 _SUPERVISOR = _AGENT | {
     Permission.MERGE_CUSTOMERS,
     Permission.MANAGE_TEAM,
     Permission.EDIT_ARTICLES,
     Permission.VIEW_REPORTS,
+    Permission.MODERATE_REVIEWS,
 }
 _ADMIN = set(Permission)
 
@@ -45,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, set[Permission]] = {
     Role.AGENT: _AGENT,
     Role.SUPERVISOR: _SUPERVISOR,
     Role.ADMIN: _ADMIN,
+    Role.CLERK: _CLERK,
 }
 
 

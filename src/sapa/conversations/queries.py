@@ -25,6 +25,9 @@ def visible_tickets(agent: Agent) -> QuerySet[Ticket]:
     tickets = Ticket.objects.all()
     if can_see_all_tickets(agent):
         return tickets
+    if agent.role == Role.CLERK:
+        # A store clerk logs visits; they read no conversations, through any door.
+        return tickets.none()
     return tickets.filter(
         Q(team__isnull=True) | Q(team_id__in=team_ids_of(agent)) | Q(assignee=agent)
     )
