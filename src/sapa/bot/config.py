@@ -361,6 +361,8 @@ def ensure_default_menu(menu: str = "chat") -> MenuNode:
                 action=MenuAction.HANDOFF,
             ),
         ]
+        if menu == "phone":
+            entries = default_phone_entries()
         for position, entry in enumerate(entries):
             entry.menu, entry.parent, entry.position = menu, root, position
         MenuNode.objects.bulk_create(entries)
@@ -368,3 +370,24 @@ def ensure_default_menu(menu: str = "chat") -> MenuNode:
             actor, [pending_event("bot.menu_node_created", root, after=_node_summary(root))]
         )
     return root
+
+
+def default_phone_entries() -> list[MenuNode]:
+    """The phone menu's first entries, made to be heard: order status by keypad, then
+    payment, returns and a person, each put through (see sapa.channels.voice)."""
+    return [
+        MenuNode(
+            key="1",
+            label="Status pesanan",
+            label_en="Order status",
+            action=MenuAction.ORDER_STATUS,
+        ),
+        MenuNode(key="2", label="Pembayaran", label_en="Payment", action=MenuAction.HANDOFF),
+        MenuNode(key="3", label="Retur", label_en="Returns", action=MenuAction.HANDOFF),
+        MenuNode(
+            key="0",
+            label="Berbicara dengan agen",
+            label_en="Talking to an agent",
+            action=MenuAction.HANDOFF,
+        ),
+    ]
