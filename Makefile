@@ -57,6 +57,8 @@ bench: $(STAMP)
 		$(BIN)/python bench/kb_search_speed.py --db $$db; \
 		$(BIN)/python bench/chat_ws_load.py --db $$db; \
 		$(BIN)/python bench/routing.py --db $$db; \
+		$(BIN)/python bench/webhooks.py --db $$db; \
+		$(BIN)/python bench/journey.py --db $$db; \
 		if [ -d $(KB_EVAL) ]; then \
 			$(BIN)/python bench/kb_search_eval.py --db $$db --articles $(KB_EVAL)/articles.jsonl \
 				--questions $(KB_EVAL)/questions.jsonl; \

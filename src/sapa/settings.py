@@ -16,7 +16,14 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from sapa.core.environment import env_bool, env_int, env_list, env_str
+from sapa.core.environment import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    env_time_range,
+)
 from sapa.core.secret_key import load_or_create_secret_key
 
 SRC_DIR = Path(__file__).resolve().parent
@@ -50,6 +57,10 @@ INSTALLED_APPS = [
     "sapa.channels",
     "sapa.channels.email",
     "sapa.channels.chat",
+    "sapa.channels.whatsapp",
+    "sapa.channels.telegram",
+    "sapa.channels.voice",
+    "sapa.channels.walkin",
     "sapa.conversations",
     "sapa.commerce",
     "sapa.kb",
@@ -60,6 +71,11 @@ INSTALLED_APPS = [
     "sapa.automations",
     "sapa.promises",
     "sapa.webhooks",
+    "sapa.engagement",
+    "sapa.journey",
+    "sapa.loyalty",
+    "sapa.surveys",
+    "sapa.reviews",
     "sapa.demo",
     "sapa.web",
     # Last, as its documentation asks: it records failed logins of every login form.
@@ -76,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sapa.web.middleware.AgentLanguageMiddleware",
+    "sapa.web.middleware.ClerkScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sapa.web.content_security.ContentSecurityPolicyMiddleware",
@@ -229,6 +246,27 @@ SAPA_DELIVERY_BACKOFF_SECONDS = env_int("SAPA_DELIVERY_BACKOFF_SECONDS", 30, min
 SAPA_PAGE_SIZE = env_int("SAPA_PAGE_SIZE", 50, minimum=1, maximum=200)
 SAPA_SHOP = env_str("SAPA_SHOP", "default")
 
+# --- Orders and shipments (docs/orders.md) ------------------------------------------------
+# Shared secrets of the signed order webhook POST /hooks/orders/ (comma separated, so one can
+# be rotated; empty: the webhook is off) and its largest body.
+SAPA_ORDER_WEBHOOK_SECRETS = env_list("SAPA_ORDER_WEBHOOK_SECRET", [])
+SAPA_ORDER_WEBHOOK_MAX_BYTES = env_int("SAPA_ORDER_WEBHOOK_MAX_BYTES", 1024 * 1024, minimum=1024)
+# CSV order imports in the console: largest file and most rows.
+SAPA_ORDER_IMPORT_MAX_BYTES = env_int("SAPA_ORDER_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
+SAPA_ORDER_IMPORT_MAX_ROWS = env_int("SAPA_ORDER_IMPORT_MAX_ROWS", 20_000, minimum=1)
+# Days without a tracking event after which a parcel of a carrier without its own policy
+# (console: Orders → Carrier delay policies) is delayed, and whether its customer is told.
+SAPA_DELIVERY_DELAY_DAYS = env_int("SAPA_DELIVERY_DELAY_DAYS", 3, minimum=1)
+SAPA_DELIVERY_DELAY_NOTIFY = env_bool("SAPA_DELIVERY_DELAY_NOTIFY", True)
+
+# --- WhatsApp channel (docs/whatsapp.md) -------------------------------------------------
+# The largest webhook body Meta may POST to /hooks/whatsapp/, and how long a Graph API call
+# (send, upload, media download, template list) may take.
+SAPA_WHATSAPP_MAX_WEBHOOK_BYTES = env_int(
+    "SAPA_WHATSAPP_MAX_WEBHOOK_BYTES", 3 * 1024 * 1024, minimum=1024
+)
+SAPA_WHATSAPP_TIMEOUT_SECONDS = env_int("SAPA_WHATSAPP_TIMEOUT_SECONDS", 20, minimum=1, maximum=120)
+
 # --- Email channel (docs/channels.md#email) ----------------------------------------------
 # The SMTP server for mailboxes without their own (smtp://user:pass@host:587); empty: replies
 # are kept by the log adapter instead of being sent.
@@ -285,6 +323,10 @@ SAPA_EVENT_HANDLERS = [
     "sapa.automations.handlers",
     "sapa.promises.handlers",
     "sapa.webhooks.handlers",
+    "sapa.engagement.handlers",
+    "sapa.loyalty.handlers",
+    "sapa.journey.handlers",
+    "sapa.surveys.handlers",
 ]
 # Minutes without console activity after which an online agent becomes away, and after
 # which an away agent becomes offline (their chats are then routed to someone else).
@@ -303,6 +345,40 @@ SAPA_PROMISE_REMIND_MINUTES = env_int("SAPA_PROMISE_REMIND_MINUTES", 60, minimum
 SAPA_WEBHOOK_DISABLE_AFTER_FAILURES = env_int("SAPA_WEBHOOK_DISABLE_AFTER_FAILURES", 15, minimum=1)
 SAPA_WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("SAPA_WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
 SAPA_WEBHOOK_TIMEOUT_SECONDS = env_int("SAPA_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1, maximum=60)
+
+# --- After the sale: consent and outreach (docs/consent.md) -------------------------------
+# Promotions (thank-you with a code, review requests, win-back, NPS) without a recorded
+# answer: "soft_opt_in" sends them to customers until they say stop; "opt_in" only after
+# a recorded yes. Surveys are always allowed until refused; service messages need no consent.
+SAPA_MARKETING_CONSENT = env_choice(
+    "SAPA_MARKETING_CONSENT", "soft_opt_in", ("soft_opt_in", "opt_in")
+)
+# Nothing Sapa starts itself goes out in these hours (shop time); it waits for their end.
+SAPA_QUIET_HOURS = env_time_range("SAPA_QUIET_HOURS", "21:00-08:00")
+# Surveys and promotions one customer gets at most in seven days; more are skipped.
+SAPA_OUTREACH_PER_CUSTOMER_PER_WEEK = env_int("SAPA_OUTREACH_PER_CUSTOMER_PER_WEEK", 3, minimum=0)
+# Surveys (docs/surveys.md): minutes after a ticket is solved that its CSAT goes out; days
+# between two NPS surveys of one customer, and NPS surveys planned per daily run; days
+# after any survey before an NPS may follow; whether the CSAT page also asks CES; days a
+# survey may be answered, an answer changed, and a score typed in the conversation; the
+# scores at or below which the team lead gets a follow-up; tags that exempt a ticket.
+SAPA_CSAT_DELAY_MINUTES = env_int("SAPA_CSAT_DELAY_MINUTES", 60, minimum=0)
+SAPA_NPS_INTERVAL_DAYS = env_int("SAPA_NPS_INTERVAL_DAYS", 90, minimum=1)
+SAPA_NPS_PER_DAY = env_int("SAPA_NPS_PER_DAY", 200, minimum=0)
+SAPA_SURVEY_QUIET_DAYS = env_int("SAPA_SURVEY_QUIET_DAYS", 14, minimum=0)
+SAPA_SURVEY_ASK_CES = env_bool("SAPA_SURVEY_ASK_CES", False)
+SAPA_SURVEY_ANSWER_DAYS = env_int("SAPA_SURVEY_ANSWER_DAYS", 30, minimum=1)
+SAPA_SURVEY_CHANGE_DAYS = env_int("SAPA_SURVEY_CHANGE_DAYS", 7, minimum=0)
+SAPA_SURVEY_INLINE_DAYS = env_int("SAPA_SURVEY_INLINE_DAYS", 7, minimum=0)
+SAPA_SURVEY_LOW_CSAT = env_int("SAPA_SURVEY_LOW_CSAT", 2, minimum=0, maximum=5)
+SAPA_SURVEY_LOW_NPS = env_int("SAPA_SURVEY_LOW_NPS", 6, minimum=-1, maximum=10)
+SAPA_SURVEY_SKIP_TAGS = env_list("SAPA_SURVEY_SKIP_TAGS", ["spam", "merged", "no-survey"])
+
+# After-sale (docs/after-sale.md): an order delivered longer ago than this when Sapa learns
+# of it gets no thank-you, code or review request (a backfill of old orders); win-backs
+# planned at most per daily run.
+SAPA_AFTER_SALE_MAX_AGE_DAYS = env_int("SAPA_AFTER_SALE_MAX_AGE_DAYS", 7, minimum=0)
+SAPA_WIN_BACK_PER_RUN = env_int("SAPA_WIN_BACK_PER_RUN", 1000, minimum=0)
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

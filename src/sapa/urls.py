@@ -10,6 +10,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("help/", include("sapa.helpcenter.urls")),
     path("chat/", include("sapa.channels.chat.urls")),
+    path("hooks/whatsapp/", include("sapa.channels.whatsapp.urls")),
+    path("hooks/voice/", include("sapa.channels.voice.urls")),
+    path("hooks/telegram/", include("sapa.channels.telegram.urls")),
+    path("hooks/", include("sapa.commerce.urls")),
+    path("r/", include("sapa.reviews.urls")),
+    path("s/", include("sapa.surveys.urls")),
+    path("u/", include("sapa.engagement.urls")),
     path("", include("sapa.web.urls")),
 ]
 

@@ -32,15 +32,18 @@ from sapa.conversations.actions import (
 from sapa.conversations.models import Ticket
 from sapa.core import clock, event_dispatch
 from sapa.core.actors import Actor
+from sapa.core.models import Event
 from sapa.customers.actions import set_customer_tags, update_customer
 from sapa.customers.addresses import normalise_address
 from sapa.customers.models import Customer, MergeSuggestion
+from sapa.demo.after_sale import load_after_sale
 from sapa.demo.bookshop import AGENT_EMAIL_DOMAIN, AGENTS, DEMO_PASSWORD, MARKER_TEAM, ORDERS, TEAMS
 from sapa.demo.bookshop_payments import PAYMENT_CONVERSATIONS
 from sapa.demo.bookshop_products import PRODUCT_CONVERSATIONS
 from sapa.demo.bookshop_shipping import SHIPPING_CONVERSATIONS
 from sapa.demo.chat import load_chat
 from sapa.demo.help_center import load_help_center, load_help_center_activity
+from sapa.demo.stores import load_stores
 from sapa.demo.story import (
     SHOP_TIMEZONE,
     Conversation,
@@ -55,6 +58,7 @@ from sapa.demo.story import (
     When,
     day,
 )
+from sapa.journey.replay import replay_journeys
 from sapa.sla.actions import ensure_default_policy, start_clocks_for_open_tickets
 
 CONVERSATIONS = (*SHIPPING_CONVERSATIONS, *PAYMENT_CONVERSATIONS, *PRODUCT_CONVERSATIONS)
@@ -116,10 +120,17 @@ def load_demo() -> DemoSummary:
         with clock.frozen_at(replay.at(STAFF_JOINED)):
             articles = load_help_center(replay.setup_actor)
             load_chat(replay.setup_actor)
+            load_stores(replay.setup_actor)
             ensure_default_policy()
         load_help_center_activity()
         # History was replayed without event handlers: open tickets get their SLA clocks here.
         start_clocks_for_open_tickets()
+        # Nor did the journey's rules see it: derive each customer's stage history from it,
+        # as of the story's last moment (the demo's history stays in the past).
+        with clock.frozen_at(Event.objects.latest("at").at):
+            replay_journeys(replay.all_customer_ids, actor=replay.setup_actor)
+        # The after-sale part of the history: thank-you codes, reviews, CSAT answers.
+        load_after_sale(replay.setup_actor)
         return replace(replay.summary(), articles=articles)
 
 

@@ -5,6 +5,7 @@ from django.urls import path, register_converter
 from sapa.helpcenter import views
 from sapa.helpcenter.branding import PUBLIC_LANGUAGES
 from sapa.helpcenter.portal import urls as portal_urls
+from sapa.reviews import views as review_views
 
 
 class PublicLanguageConverter:
@@ -38,6 +39,7 @@ urlpatterns = [
     ),
     path("<public_lang:lang>/cari/", views.search_page, name="search"),
     path("<public_lang:lang>/cari/hasil/", views.search_results, name="search_results"),
+    path("<public_lang:lang>/ulasan/", review_views.published, name="reviews"),
     # The customer portal: /help/portal/… and /help/<lang>/permintaan/.
     *portal_urls.urlpatterns,
 ]

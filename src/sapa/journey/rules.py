@@ -147,7 +147,7 @@ def order_hit(order_count: int) -> RuleHit | None:
     if reached is None:
         return None
     rule = REPEAT_ORDER if reached == LifecycleStage.REPURCHASE else FIRST_ORDER
-    return RuleHit(LifecycleStage(reached), rule, f"{order_count} order(s)")
+    return RuleHit(LifecycleStage(reached), rule, f"orders: {order_count}")
 
 
 RULE_LABELS = {

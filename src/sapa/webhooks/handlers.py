@@ -16,6 +16,7 @@ INTERESTED_IN: tuple[str, ...] = (
     "customer.updated",
     "order.created",
     "order.updated",
+    "order.status_changed",
 )
 
 

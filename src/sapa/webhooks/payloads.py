@@ -49,6 +49,7 @@ _RENAMED = {
     "ticket.team_changed": "ticket.updated",
     "ticket.assigned": "ticket.updated",
     "ticket.tagged": "ticket.updated",
+    "order.status_changed": "order.updated",
 }
 
 

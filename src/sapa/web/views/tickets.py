@@ -21,6 +21,7 @@ from sapa.channels.chat.actions import mark_read_by_agent
 from sapa.channels.chat.models import ChatVisitor
 from sapa.channels.kinds import Channel, IdentityKind
 from sapa.channels.messages import InboundAttachment
+from sapa.channels.whatsapp.queries import composer_templates
 from sapa.commerce.queries import latest_order, recent_orders
 from sapa.conversations import actions
 from sapa.conversations.exceptions import TicketNotFound
@@ -33,6 +34,7 @@ from sapa.core.actors import Actor
 from sapa.core.exceptions import InvalidInput, SapaError
 from sapa.customers.models import Customer, Identity
 from sapa.customers.queries import open_merge_suggestions
+from sapa.web.customer_panel import after_sale_context
 from sapa.web.forms import NoteForm, ReplyForm, TicketFieldsForm
 from sapa.web.requests import request_agent
 from sapa.web.views.attachments import INLINE_TYPES
@@ -147,6 +149,7 @@ def _page_context(
         # Others the ticket's email was copied to (Cc): replies go to them too.
         "participants": list(ticket.participants.select_related("customer").order_by("address")),
         "reply_options": options,
+        "whatsapp": composer_templates(ticket, channels=[o.channel for o in options]),
         "reply_form": extra.pop("reply_form", None)
         or ReplyForm(initial={"seen_message_id": _latest_inbound_id(ticket)}),
         "note_form": extra.pop("note_form", None) or NoteForm(),
@@ -155,6 +158,7 @@ def _page_context(
         "statuses": TicketStatus.choices,
         "agents": Agent.objects.filter(is_active=True).order_by("first_name", "username"),
     }
+    context.update(after_sale_context(customer))
     context.update(extra)
     return context
 
