@@ -255,12 +255,14 @@ class Console:
         page.wait_for_url("**/inbox/")
 
     def as_agent(self, username: str) -> Page:
-        """A new context signed in as `username` (through the form the first time; later
-        with the saved session cookie, which saves an Argon2 hash per context)."""
+        """A new context signed in as `username`, on the inbox (through the form the first
+        time; later with the saved session cookie, which saves an Argon2 hash per context)."""
         page = self.new_page(self.signed_in.get(username))
         if username not in self.signed_in:
             self.sign_in(page, username)
             self.signed_in[username] = page.context.storage_state()
+        else:
+            page.goto("/inbox/")
         return page
 
 

@@ -72,7 +72,7 @@ def test_approve_reject_reply_and_unpublish_from_the_list(client, supervisor, qu
     assert Review.objects.get(pk=newer.pk).status == ReviewStatus.APPROVED
     # reject without a reason: refused with a message, nothing changes
     response = client.post(f"/reviews/{older.pk}/reject/", {"reason": ""}, follow=True)
-    assert "Say why the review is rejected." in response.text
+    assert "Tulis alasan ulasan ditolak." in response.text
     assert Review.objects.get(pk=older.pk).status == ReviewStatus.PENDING
     client.post(f"/reviews/{older.pk}/reject/", {"reason": "Bukan tentang pesanan"})
     assert Review.objects.get(pk=older.pk).reject_reason == "Bukan tentang pesanan"

@@ -46,11 +46,13 @@ def account(db: None, graph: fake_graph.FakeGraph) -> WhatsAppAccount:
 
 @pytest.fixture
 def deliver(
-    account: WhatsAppAccount, django_capture_on_commit_callbacks: Any
+    account: WhatsAppAccount, django_capture_on_commit_callbacks: Any, settings: Any
 ) -> Callable[..., Any]:
     """Post a signed delivery and run what it leaves for after commit (in tests, the worker's
     tasks run in-process, here in English so texts the worker writes read the same before
-    and after translation)."""
+    and after translation). The shop's language is English too: the request's locale
+    middleware activates it, and the worker's tasks run after the request in this thread."""
+    settings.LANGUAGE_CODE = "en"
     client = Client()
 
     def send(payload: Any, **kwargs: Any) -> Any:
