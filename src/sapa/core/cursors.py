@@ -8,8 +8,9 @@ import base64
 import binascii
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sapa.core.exceptions import InvalidInput
@@ -52,3 +53,28 @@ def decode_cursor(raw: str, *, shape: tuple[type, ...]) -> list[Any]:
         except (TypeError, ValueError) as error:
             raise invalid_cursor() from error
     return decoded
+
+
+M = TypeVar("M", bound=Model)
+
+
+def newest_first_page(
+    rows: "QuerySet[M]", cursor: str, *, at_field: str, size: int
+) -> tuple[list[M], str]:
+    """One page of `rows` newest first by (`at_field`, pk), and the cursor of the next page
+    ("" on the last). A cursor that cannot be read starts from the top, as a console list
+    should when a link was mangled."""
+    if cursor:
+        try:
+            at, last_pk = decode_cursor(cursor, shape=(datetime, int))
+        except InvalidInput:
+            at, last_pk = None, None
+        if at is not None:
+            rows = rows.filter(
+                Q(**{f"{at_field}__lt": at}) | Q(**{at_field: at, "pk__lt": last_pk})
+            )
+    page = list(rows.order_by(f"-{at_field}", "-pk")[: size + 1])
+    if len(page) <= size:
+        return page, ""
+    page = page[:size]
+    return page, encode_cursor(getattr(page[-1], at_field), page[-1].pk)

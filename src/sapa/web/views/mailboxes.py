@@ -8,13 +8,12 @@ the agent may not open answers 404, like one that does not exist.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +29,7 @@ from sapa.channels.email.models import InboundEmail, InboundStatus, Mailbox
 from sapa.conversations.queries import visible_tickets
 from sapa.core import exceptions
 from sapa.core.actors import Actor
-from sapa.core.cursors import decode_cursor, encode_cursor
+from sapa.core.cursors import newest_first_page
 from sapa.web.mailbox_forms import MailboxForm, shown_server_url
 from sapa.web.requests import request_agent
 from sapa.web.views.access import agent_with
@@ -141,18 +140,7 @@ def _inbound_page(statuses: tuple[str, ...] | None, cursor: str) -> tuple[list[A
     )
     if statuses is not None:
         rows = rows.filter(status__in=statuses)
-    if cursor:
-        try:
-            at, last_pk = decode_cursor(cursor, shape=(datetime, int))
-        except exceptions.InvalidInput:
-            at, last_pk = None, None
-        if at is not None:
-            rows = rows.filter(Q(received_at__lt=at) | Q(received_at=at, pk__lt=last_pk))
-    page = list(rows.order_by("-received_at", "-pk")[: PAGE_SIZE + 1])
-    if len(page) <= PAGE_SIZE:
-        return page, ""
-    page = page[:PAGE_SIZE]
-    return page, encode_cursor(page[-1].received_at, page[-1].pk)
+    return newest_first_page(rows, cursor, at_field="received_at", size=PAGE_SIZE)
 
 
 @login_required

@@ -3,7 +3,6 @@ catalogue, the kept webhook deliveries (quarantine), and sending an approved tem
 a ticket once the customer's 24-hour window has closed (anyone who may reply on it).
 Writes go through sapa.channels.whatsapp's actions."""
 
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -32,7 +31,7 @@ from sapa.conversations.exceptions import TicketNotFound
 from sapa.conversations.queries import access_ticket
 from sapa.core import exceptions
 from sapa.core.actors import Actor
-from sapa.core.cursors import decode_cursor, encode_cursor
+from sapa.core.cursors import newest_first_page
 from sapa.web.form_errors import apply_error
 from sapa.web.requests import request_agent
 from sapa.web.views.access import agent_with, found
@@ -146,18 +145,7 @@ def _deliveries_page(statuses: tuple[str, ...] | None, cursor: str) -> tuple[lis
     rows = WhatsAppWebhookDelivery.objects.defer("body")
     if statuses is not None:
         rows = rows.filter(status__in=statuses)
-    if cursor:
-        try:
-            at, last_pk = decode_cursor(cursor, shape=(datetime, int))
-        except exceptions.InvalidInput:
-            at, last_pk = None, None
-        if at is not None:
-            rows = rows.filter(Q(received_at__lt=at) | Q(received_at=at, pk__lt=last_pk))
-    page = list(rows.order_by("-received_at", "-pk")[: PAGE_SIZE + 1])
-    if len(page) <= PAGE_SIZE:
-        return page, ""
-    page = page[:PAGE_SIZE]
-    return page, encode_cursor(page[-1].received_at, page[-1].pk)
+    return newest_first_page(rows, cursor, at_field="received_at", size=PAGE_SIZE)
 
 
 @login_required
